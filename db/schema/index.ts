@@ -1,0 +1,3 @@
+export * from "./users";
+export * from "./tenancy";
+export * from "./admin-tokens";

@@ -1,0 +1,19 @@
+import type { ConsoleRole } from "@/lib/rbac/permissions";
+
+export type Actor =
+  | { kind: "user"; userId: string; email: string; name: string }
+  | { kind: "token"; tokenId: string; name: string };
+
+/**
+ * Who is acting, in which tenant, with which console role. Built only by the
+ * authentication layer (session or admin token), never from request input.
+ */
+export type TenantContext = {
+  tenant: { id: string; slug: string; name: string };
+  actor: Actor;
+  role: ConsoleRole;
+};
+
+export function actorUserId(ctx: TenantContext): string | null {
+  return ctx.actor.kind === "user" ? ctx.actor.userId : null;
+}

@@ -1,0 +1,159 @@
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { invitations, memberships, tenants, users } from "@/db/schema";
+import { generateSecret, sha256 } from "@/lib/crypto";
+import { inTenant, setScope, transaction, type Tx } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db-errors";
+import { AppError, notFound } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { assertCan, type ConsoleRole } from "@/lib/rbac/permissions";
+import { insertUser, type User } from "@/lib/auth/users";
+import { parseInput } from "@/lib/validation";
+import { actorUserId, type TenantContext } from "./context";
+import { acceptInvitationSignUpInput } from "./schemas";
+
+export const INVITATION_TOKEN_PREFIX = "gth_inv_";
+export const INVITATION_TTL_DAYS = 7;
+
+export type Invitation = {
+  id: string;
+  email: string;
+  role: ConsoleRole;
+  expiresAt: Date;
+  createdAt: Date;
+  expired: boolean;
+};
+
+/** A new invitation and its secret link path; the token is shown once and only its hash is kept. */
+export type CreatedInvitation = Invitation & { token: string; path: string };
+
+const invitationColumns = {
+  id: invitations.id,
+  email: invitations.email,
+  role: invitations.role,
+  expiresAt: invitations.expiresAt,
+  createdAt: invitations.createdAt,
+};
+
+const withExpiry = <T extends { expiresAt: Date }>(row: T) => ({ ...row, expired: row.expiresAt.getTime() <= Date.now() });
+
+/** Opens an invitation; an earlier open one for the same address is replaced, so only the newest link works. */
+export async function createInvitation(tx: Tx, ctx: TenantContext, input: { email: string; role: ConsoleRole }): Promise<CreatedInvitation> {
+  const { secret, hash } = generateSecret(INVITATION_TOKEN_PREFIX);
+  await tx
+    .delete(invitations)
+    .where(and(eq(invitations.tenantId, ctx.tenant.id), sql`lower(${invitations.email}) = ${input.email}`, isNull(invitations.acceptedAt)));
+  const [row] = await tx
+    .insert(invitations)
+    .values({
+      id: newId("invitation"),
+      tenantId: ctx.tenant.id,
+      email: input.email,
+      role: input.role,
+      tokenHash: hash,
+      invitedBy: actorUserId(ctx),
+      expiresAt: new Date(Date.now() + INVITATION_TTL_DAYS * 24 * 3600 * 1000),
+    })
+    .returning(invitationColumns);
+  return { ...withExpiry(row!), token: secret, path: `/invite/${secret}` };
+}
+
+export async function listInvitations(ctx: TenantContext): Promise<Invitation[]> {
+  assertCan(ctx, "members.read");
+  const rows = await inTenant(ctx.tenant.id, (tx) =>
+    tx
+      .select(invitationColumns)
+      .from(invitations)
+      .where(and(eq(invitations.tenantId, ctx.tenant.id), isNull(invitations.acceptedAt)))
+      .orderBy(desc(invitations.createdAt)),
+  );
+  return rows.map(withExpiry);
+}
+
+export async function revokeInvitation(ctx: TenantContext, invitationId: string): Promise<void> {
+  assertCan(ctx, "members.write");
+  await inTenant(ctx.tenant.id, async (tx) => {
+    const deleted = await tx
+      .delete(invitations)
+      .where(and(eq(invitations.tenantId, ctx.tenant.id), eq(invitations.id, invitationId), isNull(invitations.acceptedAt)))
+      .returning({ id: invitations.id });
+    if (deleted.length === 0) throw notFound("The invitation");
+  });
+}
+
+export type InvitationPreview = {
+  tenantName: string;
+  tenantSlug: string;
+  email: string;
+  role: ConsoleRole;
+  /** Whether an account with the invited email exists (then the invitee signs in instead of signing up). */
+  accountExists: boolean;
+};
+
+const UNUSABLE = "This invitation link is invalid, was replaced by a newer one, or has already been used.";
+
+/** Reads the open invitation behind a link; the secret itself is the only way to see it. */
+async function findOpenInvitation(tx: Tx, token: string) {
+  if (typeof token !== "string" || !token.startsWith(INVITATION_TOKEN_PREFIX)) throw new AppError("not_found", UNUSABLE);
+  const hash = sha256(token);
+  await setScope(tx, { secretHash: hash });
+  const [row] = await tx
+    .select({ invitation: invitations, tenant: tenants })
+    .from(invitations)
+    .innerJoin(tenants, eq(tenants.id, invitations.tenantId))
+    .where(and(eq(invitations.tokenHash, hash), isNull(invitations.acceptedAt)));
+  if (!row) throw new AppError("not_found", UNUSABLE);
+  if (row.invitation.expiresAt.getTime() <= Date.now()) {
+    throw new AppError("not_found", "This invitation has expired. Ask an admin of the tenant for a new one.");
+  }
+  return row;
+}
+
+export async function previewInvitation(token: string): Promise<InvitationPreview> {
+  return transaction({}, async (tx) => {
+    const { invitation, tenant } = await findOpenInvitation(tx, token);
+    const [account] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${invitation.email}`);
+    return { tenantName: tenant.name, tenantSlug: tenant.slug, email: invitation.email, role: invitation.role, accountExists: Boolean(account) };
+  });
+}
+
+async function join(tx: Tx, invitation: typeof invitations.$inferSelect, user: Pick<User, "id">): Promise<void> {
+  await setScope(tx, { tenantId: invitation.tenantId });
+  // Lock the invitation so two tabs accepting at once create one membership.
+  const [locked] = await tx
+    .select({ id: invitations.id })
+    .from(invitations)
+    .where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt)))
+    .for("update");
+  if (!locked) throw new AppError("not_found", UNUSABLE);
+  try {
+    await tx.insert(memberships).values({ id: newId("membership"), tenantId: invitation.tenantId, userId: user.id, role: invitation.role });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    // Already a member (added directly meanwhile): the invitation is simply used up.
+  }
+  await tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, invitation.id));
+}
+
+/** A signed-in user accepts an invitation addressed to their own email. Returns the tenant's slug. */
+export async function acceptInvitation(token: string, user: Pick<User, "id" | "email">): Promise<string> {
+  return transaction({}, async (tx) => {
+    const { invitation, tenant } = await findOpenInvitation(tx, token);
+    if (invitation.email.toLowerCase() !== user.email.toLowerCase()) {
+      throw new AppError("forbidden", `This invitation is for ${invitation.email}. Sign in with that account to accept it.`);
+    }
+    await join(tx, invitation, user);
+    return tenant.slug;
+  });
+}
+
+/** A newcomer accepts an invitation by creating their account with the invited email. */
+export async function acceptInvitationWithSignUp(token: string, input: { name: string; password: string }): Promise<{ user: User; tenantSlug: string }> {
+  const { name, password } = parseInput(acceptInvitationSignUpInput, input);
+  return transaction({}, async (tx) => {
+    const { invitation, tenant } = await findOpenInvitation(tx, token);
+    const user = await insertUser(tx, { email: invitation.email, name, password });
+    await join(tx, invitation, user);
+    return { user, tenantSlug: tenant.slug };
+  });
+}
+

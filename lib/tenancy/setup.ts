@@ -1,0 +1,37 @@
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { users } from "@/db/schema";
+import { insertUser, type User } from "@/lib/auth/users";
+import { transaction } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
+import { emailSchema, passwordSchema, personNameSchema, slugSchema, tenantNameSchema } from "./schemas";
+import { insertTenant, type Tenant } from "./tenants";
+
+export const setupInput = z.object({
+  name: personNameSchema,
+  email: emailSchema,
+  password: passwordSchema,
+  tenantName: tenantNameSchema,
+  tenantSlug: slugSchema,
+});
+export type SetupInput = z.input<typeof setupInput>;
+
+// Held for the transaction, so two concurrent first runs cannot both create an owner.
+const SETUP_LOCK = 7_236_911_483;
+
+/**
+ * First run: creates the first user as owner of the first tenant. Allowed only
+ * while no user exists; afterwards it is a conflict and changes nothing.
+ */
+export async function completeSetup(input: SetupInput): Promise<{ user: User; tenant: Tenant }> {
+  const data = parseInput(setupInput, input);
+  return transaction({}, async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK})`);
+    const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(users);
+    if ((row?.n ?? 0) > 0) throw new AppError("conflict", "Gatehouse is already set up. Sign in, or ask an owner to invite you.");
+    const user = await insertUser(tx, { email: data.email, name: data.name, password: data.password });
+    const tenant = await insertTenant(tx, user.id, { slug: data.tenantSlug, name: data.tenantName });
+    return { user, tenant };
+  });
+}

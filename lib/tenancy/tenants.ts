@@ -1,0 +1,72 @@
+import { and, asc, eq } from "drizzle-orm";
+import { memberships, tenants } from "@/db/schema";
+import { setScope, transaction, type Tx } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db-errors";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { assertCan, type ConsoleRole } from "@/lib/rbac/permissions";
+import { parseInput } from "@/lib/validation";
+import type { TenantContext } from "./context";
+import { createTenantInput, slugSchema, updateTenantInput, type CreateTenantInput } from "./schemas";
+
+export type Tenant = typeof tenants.$inferSelect;
+export type TenantMembership = { tenant: Tenant; role: ConsoleRole; membershipId: string };
+
+/** Creates a tenant with `ownerId` as its first owner, inside the caller's transaction. */
+export async function insertTenant(tx: Tx, ownerId: string, input: CreateTenantInput): Promise<Tenant> {
+  const { slug, name } = parseInput(createTenantInput, input);
+  const id = newId("tenant");
+  let tenant: Tenant;
+  try {
+    [tenant] = (await tx.insert(tenants).values({ id, slug, name }).returning()) as [Tenant];
+  } catch (e) {
+    if (isUniqueViolation(e)) {
+      throw new AppError("conflict", `The slug "${slug}" is taken; choose another.`, { fields: { slug: ["This slug is taken."] } });
+    }
+    throw e;
+  }
+  // The membership is tenant-owned: scope the transaction to the new tenant for it.
+  await setScope(tx, { tenantId: id, userId: ownerId });
+  await tx.insert(memberships).values({ id: newId("membership"), tenantId: id, userId: ownerId, role: "owner" });
+  return tenant;
+}
+
+export async function createTenant(ownerId: string, input: CreateTenantInput): Promise<Tenant> {
+  return transaction({ userId: ownerId }, (tx) => insertTenant(tx, ownerId, input));
+}
+
+/** The tenants a user belongs to, with their role in each, by name. */
+export async function listTenantsForUser(userId: string): Promise<TenantMembership[]> {
+  return transaction({ userId }, async (tx) => {
+    const rows = await tx
+      .select({ tenant: tenants, role: memberships.role, membershipId: memberships.id })
+      .from(memberships)
+      .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+      .where(eq(memberships.userId, userId))
+      .orderBy(asc(tenants.name));
+    return rows;
+  });
+}
+
+/** The user's membership in the tenant with this slug, or undefined: not a member and no such tenant look alike. */
+export async function findMembership(userId: string, slug: string): Promise<TenantMembership | undefined> {
+  const parsed = slugSchema.safeParse(slug);
+  if (!parsed.success) return undefined;
+  return transaction({ userId }, async (tx) => {
+    const [row] = await tx
+      .select({ tenant: tenants, role: memberships.role, membershipId: memberships.id })
+      .from(memberships)
+      .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+      .where(and(eq(memberships.userId, userId), eq(tenants.slug, parsed.data)));
+    return row;
+  });
+}
+
+export async function updateTenant(ctx: TenantContext, input: { name: string }): Promise<Tenant> {
+  assertCan(ctx, "tenant.update");
+  const { name } = parseInput(updateTenantInput, input);
+  return transaction({ tenantId: ctx.tenant.id }, async (tx) => {
+    const [tenant] = await tx.update(tenants).set({ name }).where(eq(tenants.id, ctx.tenant.id)).returning();
+    return tenant!;
+  });
+}
