@@ -9,7 +9,7 @@ export const users = pgTable(
     name: text().notNull(),
     /** Null for users who only sign in through SSO. */
     passwordHash: text(),
-    /** Sessions issued before this instant are refused (password change, sign-out everywhere). */
+    /** Sessions that signed in before this instant are refused (password change, sign-out everywhere). */
     sessionsValidAfter: timestamp({ withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -77,9 +77,3 @@ export async function changePassword(userId: string, input: z.input<typeof chang
 export async function endAllSessions(userId: string): Promise<void> {
   await transaction({}, (tx) => tx.update(users).set({ sessionsValidAfter: new Date() }).where(eq(users.id, userId)));
 }
-
-/** A session token is honoured only if it was issued after the user's cut-off. */
-export function isSessionCurrent(user: Pick<User, "sessionsValidAfter">, issuedAtSeconds: number | undefined): boolean {
-  if (!issuedAtSeconds) return false;
-  return issuedAtSeconds * 1000 >= Math.floor(user.sessionsValidAfter.getTime() / 1000) * 1000;
-}

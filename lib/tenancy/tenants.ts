@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { memberships, tenants } from "@/db/schema";
 import { setScope, transaction, type Tx } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db-errors";
-import { AppError } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { assertCan, type ConsoleRole } from "@/lib/rbac/permissions";
 import { parseInput } from "@/lib/validation";
@@ -68,5 +68,14 @@ export async function updateTenant(ctx: TenantContext, input: { name: string }):
   return transaction({ tenantId: ctx.tenant.id }, async (tx) => {
     const [tenant] = await tx.update(tenants).set({ name }).where(eq(tenants.id, ctx.tenant.id)).returning();
     return tenant!;
+  });
+}
+
+export async function getTenant(ctx: TenantContext): Promise<Tenant> {
+  assertCan(ctx, "tenant.read");
+  return transaction({ tenantId: ctx.tenant.id }, async (tx) => {
+    const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, ctx.tenant.id));
+    if (!tenant) throw notFound("The tenant");
+    return tenant;
   });
 }

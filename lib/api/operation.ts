@@ -1,0 +1,86 @@
+import type { z } from "zod";
+import type { User } from "@/lib/auth/users";
+import type { Permission } from "@/lib/rbac/permissions";
+import type { TenantContext } from "@/lib/tenancy/context";
+import { readJsonBody } from "./body";
+import { errorResponse } from "./errors";
+import { authenticate, tenantContextFor, type ApiPrincipal } from "./principal";
+import { parseInput } from "@/lib/validation";
+import { AppError } from "@/lib/errors";
+
+/**
+ * How an operation authenticates: `tenant` (user or token, scoped to the
+ * `{tenant}` in the path), `principal` (user or token), `user` (console
+ * session only), `none`.
+ */
+export type AuthMode = "tenant" | "principal" | "user" | "none";
+
+export type Operation<A extends AuthMode = AuthMode, B extends z.ZodType | undefined = z.ZodType | undefined> = {
+  id: string;
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** OpenAPI path below /api/v1, with `{param}` segments. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: A;
+  /** Documented here; enforced by the lib function the handler calls. */
+  permission?: Permission;
+  body?: B;
+  response?: z.ZodType;
+  /** Success status; 204 operations return nothing. */
+  status?: 200 | 201 | 204;
+};
+
+export function defineOperation<A extends AuthMode, B extends z.ZodType | undefined = undefined>(op: Operation<A, B>): Operation<A, B> {
+  return op;
+}
+
+type AuthArgs<A extends AuthMode> = A extends "tenant"
+  ? { ctx: TenantContext; principal: ApiPrincipal }
+  : A extends "principal"
+    ? { principal: ApiPrincipal }
+    : A extends "user"
+      ? { user: User }
+      : object;
+
+export type HandlerArgs<A extends AuthMode, B extends z.ZodType | undefined> = {
+  req: Request;
+  params: Record<string, string>;
+  body: B extends z.ZodType ? z.output<B> : undefined;
+} & AuthArgs<A>;
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+/**
+ * Turns an operation and its handler into a Next.js route handler:
+ * authenticate → parse → call lib → respond, with every error translated once.
+ */
+export function route<A extends AuthMode, B extends z.ZodType | undefined>(
+  op: Operation<A, B>,
+  handler: (args: HandlerArgs<A, B>) => Promise<unknown>,
+): (req: Request, context: RouteContext) => Promise<Response> {
+  return async (req, context) => {
+    try {
+      const rawParams = (await context.params) ?? {};
+      const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
+      const auth: Record<string, unknown> = {};
+      if (op.auth !== "none") {
+        const principal = await authenticate(req);
+        if (op.auth === "user") {
+          if (principal.kind !== "user") throw new AppError("forbidden", "This endpoint needs a console user; admin tokens act only within their tenant.");
+          auth.user = principal.user;
+        } else {
+          auth.principal = principal;
+          if (op.auth === "tenant") auth.ctx = await tenantContextFor(principal, params.tenant ?? "");
+        }
+      }
+      const body = op.body ? parseInput(op.body, await readJsonBody(req)) : undefined;
+      const result = await handler({ req, params, body, ...auth } as HandlerArgs<A, B>);
+      if (result instanceof Response) return result;
+      if (op.status === 204 || result === undefined) return new Response(null, { status: 204 });
+      return Response.json(result, { status: op.status ?? 200, headers: { "cache-control": "no-store" } });
+    } catch (e) {
+      return errorResponse(e);
+    }
+  };
+}

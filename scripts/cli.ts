@@ -1,0 +1,58 @@
+// Gatehouse's command line, for scripts and CI: `npm run gatehouse -- <command>`.
+//   migrate                          apply pending migrations and exit
+//   setup --email E --password P [--name N] [--tenant-slug S] [--tenant-name T]
+//                                    first run without a browser (fails once anyone exists)
+// Values may also come from GATEHOUSE_SETUP_* environment variables. On the
+// embedded database, stop the server first: its data directory is locked.
+import { parseArgs } from "node:util";
+import { closeDatabase, getDatabase } from "@/db/client";
+import { env } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { completeSetup } from "@/lib/tenancy/setup";
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "migrate": {
+      const { driver } = await getDatabase();
+      console.log(`Migrations applied (${driver === "pglite" ? `embedded, ${env.dataDir}` : "PostgreSQL"}).`);
+      return 0;
+    }
+    case "setup": {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          email: { type: "string", default: env.GATEHOUSE_SETUP_EMAIL },
+          password: { type: "string", default: env.GATEHOUSE_SETUP_PASSWORD },
+          name: { type: "string", default: env.GATEHOUSE_SETUP_NAME },
+          "tenant-slug": { type: "string", default: env.GATEHOUSE_SETUP_TENANT_SLUG ?? "default" },
+          "tenant-name": { type: "string", default: env.GATEHOUSE_SETUP_TENANT_NAME ?? "Default" },
+        },
+      });
+      const email = values.email ?? "";
+      const { user, tenant } = await completeSetup({
+        email,
+        password: values.password ?? "",
+        name: values.name ?? email.split("@")[0] ?? "",
+        tenantSlug: values["tenant-slug"]!,
+        tenantName: values["tenant-name"]!,
+      });
+      console.log(`Created ${user.email} as owner of tenant "${tenant.slug}". Sign in at /sign-in.`);
+      return 0;
+    }
+    default:
+      console.error("Usage: npm run gatehouse -- migrate | setup --email E --password P [--name N] [--tenant-slug S] [--tenant-name T]");
+      return 2;
+  }
+}
+
+main(process.argv.slice(2))
+  .then(async (code) => {
+    await closeDatabase();
+    process.exit(code);
+  })
+  .catch(async (e) => {
+    console.error(isAppError(e) ? e.message : e instanceof Error ? e.message : String(e));
+    await closeDatabase().catch(() => {});
+    process.exit(1);
+  });
