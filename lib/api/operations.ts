@@ -2,7 +2,7 @@ import { z } from "zod";
 import { createAdminTokenInput, tokenRoles } from "@/lib/admin-tokens/schemas";
 import { changePasswordInput } from "@/lib/auth/users";
 import { consoleRoles } from "@/lib/rbac/permissions";
-import { addMemberInput, changeRoleInput, createTenantInput, updateTenantInput } from "@/lib/tenancy/schemas";
+import { acceptInvitationSignUpInput, addMemberInput, changeRoleInput, createTenantInput, updateTenantInput } from "@/lib/tenancy/schemas";
 import { setupInput } from "@/lib/tenancy/setup";
 import { defineOperation } from "./operation";
 
@@ -181,6 +181,17 @@ export const operations = {
     auth: "tenant",
     permission: "members.write",
     status: 204,
+  }),
+  acceptInvitation: defineOperation({
+    id: "acceptInvitation",
+    method: "POST",
+    path: "/invitations/{token}/accept",
+    tag: "Members",
+    summary: "Accept an invitation by creating the invited account (name and password)",
+    auth: "none",
+    body: acceptInvitationSignUpInput,
+    status: 201,
+    response: z.object({ user, tenant: z.object({ slug: z.string() }) }),
   }),
   listAdminTokens: defineOperation({
     id: "listAdminTokens",
