@@ -17,17 +17,23 @@ export async function hashPassword(password: string): Promise<string> {
   return ["scrypt", SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
+/** True only for the right password; a malformed or tampered stored hash is simply false. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [alg, n, r, p, salt, hash] = stored.split("$");
-  if (alg !== "scrypt" || !n || !r || !p || !salt || !hash) return false;
+  const [alg, n, r, p, salt, hash, ...rest] = stored.split("$");
+  if (alg !== "scrypt" || rest.length || !salt || !hash) return false;
+  const params = { N: Number(n), r: Number(r), p: Number(p) };
+  const sane =
+    Number.isInteger(params.N) && params.N >= 1024 && params.N <= SCRYPT.N && (params.N & (params.N - 1)) === 0 &&
+    Number.isInteger(params.r) && params.r >= 1 && params.r <= 32 &&
+    Number.isInteger(params.p) && params.p >= 1 && params.p <= 16;
   const expected = Buffer.from(hash, "base64url");
-  const actual = await scrypt(password, Buffer.from(salt, "base64url"), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: SCRYPT.maxmem,
-  });
-  return timingSafeEqual(actual, expected);
+  if (!sane || expected.length !== SCRYPT.keylen) return false;
+  try {
+    const actual = await scrypt(password, Buffer.from(salt, "base64url"), expected.length, { ...params, maxmem: SCRYPT.maxmem });
+    return timingSafeEqual(actual, expected);
+  } catch {
+    return false;
+  }
 }
 
 // Verifying against this when the user does not exist keeps the response time

@@ -22,41 +22,33 @@ export function lockSeconds(failures: number): number {
  * Checks an email and password. Every failure looks the same to the caller
  * (no hint whether the email exists) and costs the same time; repeated
  * failures for one email lock it for a growing time, across all processes.
+ * Attempts for one email are serialized on its throttle row, so a burst of
+ * parallel guesses gets no more checks than the same guesses one by one.
  */
 export async function verifyCredentials(emailInput: string, password: string): Promise<User> {
   const email = String(emailInput ?? "").trim().toLowerCase();
-  if (!email || !password) throw new AppError("unauthorized", INVALID_CREDENTIALS);
+  if (!email || !password || email.length > 254) throw new AppError("unauthorized", INVALID_CREDENTIALS);
 
-  const [throttle] = await transaction({}, (tx) => tx.select().from(signInThrottle).where(eq(signInThrottle.email, email)));
-  const lockedFor = throttle?.lockedUntil ? Math.ceil((throttle.lockedUntil.getTime() - Date.now()) / 1000) : 0;
-  if (lockedFor > 0) {
-    throw new AppError("rate_limited", `Too many failed sign-ins. Try again in ${lockedFor} second${lockedFor === 1 ? "" : "s"}.`, {
-      retryAfterSeconds: lockedFor,
-    });
-  }
+  // The refusal is decided inside the transaction but thrown after it, so the failure count commits.
+  const outcome = await transaction({}, async (tx) => {
+    await tx.insert(signInThrottle).values({ email, failures: 0 }).onConflictDoNothing();
+    const [throttle] = await tx.select().from(signInThrottle).where(eq(signInThrottle.email, email)).for("update");
+    const lockedFor = throttle?.lockedUntil ? Math.ceil((throttle.lockedUntil.getTime() - Date.now()) / 1000) : 0;
+    if (lockedFor > 0) return { kind: "locked" as const, seconds: lockedFor };
 
-  const user = await findUserByEmail(email);
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (user && user.passwordHash && ok) {
-    if (throttle) await transaction({}, (tx) => tx.delete(signInThrottle).where(eq(signInThrottle.email, email)));
-    return user;
-  }
-  await recordFailure(email);
-  throw new AppError("unauthorized", INVALID_CREDENTIALS);
-}
-
-async function recordFailure(email: string): Promise<void> {
-  await transaction({}, async (tx) => {
+    const user = await findUserByEmail(email, tx);
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+    if (user?.passwordHash && ok) {
+      await tx.delete(signInThrottle).where(eq(signInThrottle.email, email));
+      return { kind: "ok" as const, user };
+    }
     const [row] = await tx
-      .insert(signInThrottle)
-      .values({ email, failures: 1 })
-      .onConflictDoUpdate({
-        target: signInThrottle.email,
-        set: {
-          failures: sql`case when ${signInThrottle.lastFailureAt} < now() - interval '${sql.raw(FAILURE_WINDOW)}' then 1 else ${signInThrottle.failures} + 1 end`,
-          lastFailureAt: sql`now()`,
-        },
+      .update(signInThrottle)
+      .set({
+        failures: sql`case when ${signInThrottle.failures} > 0 and ${signInThrottle.lastFailureAt} < now() - interval '${sql.raw(FAILURE_WINDOW)}' then 1 else ${signInThrottle.failures} + 1 end`,
+        lastFailureAt: sql`now()`,
       })
+      .where(eq(signInThrottle.email, email))
       .returning({ failures: signInThrottle.failures });
     const seconds = lockSeconds(row!.failures);
     if (seconds > 0) {
@@ -65,5 +57,13 @@ async function recordFailure(email: string): Promise<void> {
         .set({ lockedUntil: sql`now() + make_interval(secs => ${seconds})` })
         .where(eq(signInThrottle.email, email));
     }
+    return { kind: "refused" as const };
   });
+
+  if (outcome.kind === "ok") return outcome.user;
+  if (outcome.kind === "locked") {
+    const s = outcome.seconds;
+    throw new AppError("rate_limited", `Too many failed sign-ins. Try again in ${s} second${s === 1 ? "" : "s"}.`, { retryAfterSeconds: s });
+  }
+  throw new AppError("unauthorized", INVALID_CREDENTIALS);
 }

@@ -2,7 +2,6 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { invitations, memberships, tenants, users } from "@/db/schema";
 import { generateSecret, sha256 } from "@/lib/crypto";
 import { inTenant, setScope, transaction, type Tx } from "@/lib/db";
-import { isUniqueViolation } from "@/lib/db-errors";
 import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { assertCan, type ConsoleRole } from "@/lib/rbac/permissions";
@@ -125,12 +124,11 @@ async function join(tx: Tx, invitation: typeof invitations.$inferSelect, user: P
     .where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt)))
     .for("update");
   if (!locked) throw new AppError("not_found", UNUSABLE);
-  try {
-    await tx.insert(memberships).values({ id: newId("membership"), tenantId: invitation.tenantId, userId: user.id, role: invitation.role });
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    // Already a member (added directly meanwhile): the invitation is simply used up.
-  }
+  // Someone added directly meanwhile keeps their role; the invitation is simply used up.
+  await tx
+    .insert(memberships)
+    .values({ id: newId("membership"), tenantId: invitation.tenantId, userId: user.id, role: invitation.role })
+    .onConflictDoNothing();
   await tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, invitation.id));
 }
 

@@ -76,20 +76,25 @@ export async function addMember(ctx: TenantContext, input: AddMemberInput): Prom
 }
 
 /**
- * Guards every change that could touch an owner: only owners manage owners, and
- * a tenant always keeps at least one. Locking every owner row first serializes
- * concurrent demotions, so two admins cannot each remove "the other" last owner.
+ * Locks the tenant's owner rows, always in id order and before the target row,
+ * so concurrent role changes and removals queue up instead of deadlocking, and
+ * each sees the owners as the one before it left them.
  */
-async function assertOwnersRemain(tx: Tx, ctx: TenantContext, target: Member, nextRole: ConsoleRole | null): Promise<void> {
-  if (target.role !== "owner" && nextRole !== "owner") return;
-  assertCan(ctx, "members.manage_owners");
-  if (target.role !== "owner" || nextRole === "owner") return;
+async function lockOwners(tx: Tx, ctx: TenantContext): Promise<number> {
   const owners = await tx
     .select({ id: memberships.id })
     .from(memberships)
     .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.role, "owner")))
+    .orderBy(asc(memberships.id))
     .for("update");
-  if (owners.length <= 1) {
+  return owners.length;
+}
+
+/** Only owners manage owners, and a tenant always keeps at least one. */
+function assertOwnersRemain(ctx: TenantContext, target: Member, nextRole: ConsoleRole | null, ownerCount: number): void {
+  if (target.role !== "owner" && nextRole !== "owner") return;
+  assertCan(ctx, "members.manage_owners");
+  if (target.role === "owner" && nextRole !== "owner" && ownerCount <= 1) {
     throw new AppError("conflict", `${target.name} is the last owner of ${ctx.tenant.name}. Make another member an owner first.`);
   }
 }
@@ -98,9 +103,10 @@ export async function changeMemberRole(ctx: TenantContext, membershipId: string,
   assertCan(ctx, "members.write");
   const { role } = parseInput(changeRoleInput, input);
   return inTenant(ctx.tenant.id, async (tx) => {
+    const ownerCount = await lockOwners(tx, ctx);
     const target = await getMember(tx, ctx, membershipId, true);
     if (target.role === role) return target;
-    await assertOwnersRemain(tx, ctx, target, role);
+    assertOwnersRemain(ctx, target, role, ownerCount);
     await tx
       .update(memberships)
       .set({ role })
@@ -113,8 +119,9 @@ export async function changeMemberRole(ctx: TenantContext, membershipId: string,
 export async function removeMember(ctx: TenantContext, membershipId: string): Promise<void> {
   assertCan(ctx, "members.write");
   await inTenant(ctx.tenant.id, async (tx) => {
+    const ownerCount = await lockOwners(tx, ctx);
     const target = await getMember(tx, ctx, membershipId, true);
-    await assertOwnersRemain(tx, ctx, target, null);
+    assertOwnersRemain(ctx, target, null, ownerCount);
     await tx.delete(memberships).where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.id, membershipId)));
   });
 }
