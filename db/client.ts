@@ -48,7 +48,12 @@ function open(): Promise<Database> {
 }
 
 async function openPostgres(connectionString: string): Promise<Database> {
-  await migratePostgres(connectionString);
+  const { superuser } = await migratePostgres(connectionString);
+  if (superuser && process.env.NODE_ENV === "production") {
+    console.warn(
+      "[db] DATABASE_URL connects as a superuser: queries still run as gatehouse_app, but SQL that resets the role would escape row-level security. Use a dedicated non-superuser role (see README).",
+    );
+  }
   const pool = new pg.Pool({
     connectionString,
     max: env.GATEHOUSE_DB_POOL_MAX,
