@@ -23,8 +23,9 @@ function config(): NextAuthConfig {
     pages: { signIn: "/sign-in", error: "/sign-in" },
     logger: {
       // Refused credentials are expected traffic, not server errors.
+      // Compare the stable `type`, not the class name, which production builds minify.
       error: (error) => {
-        if (error.name !== "CredentialsSignin") console.error(`[auth] ${error.name}: ${error.message}`);
+        if ((error as { type?: string }).type !== "CredentialsSignin") console.error(`[auth] ${error.name}: ${error.message}`);
       },
     },
     providers: [
