@@ -1,0 +1,56 @@
+"use client";
+
+import { useActionState } from "react";
+import { TextField } from "@/components/field";
+import { fieldErrors, FormError, typed } from "@/components/form-error";
+import { PendingFieldset } from "@/components/pending-fieldset";
+import { SubmitButton } from "@/components/submit-button";
+import { TenantFields } from "@/components/tenant-fields";
+import { setupAction } from "../actions";
+
+const FIELDS = ["name", "email", "password", "tenantName", "tenantSlug"] as const;
+
+export function SetupForm() {
+  const [state, action] = useActionState(setupAction, null);
+  return (
+    <form action={action} noValidate>
+      <PendingFieldset className="space-y-6">
+        <FormError state={state} fields={FIELDS} />
+        <fieldset className="space-y-4">
+          <legend className="sr-only">Your owner account</legend>
+          <p aria-hidden="true" className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">
+            Your owner account
+          </p>
+          <TextField name="name" label="Your name" autoComplete="name" defaultValue={typed(state, "name")} errors={fieldErrors(state, "name")} autoFocus />
+          <TextField name="email" label="Email" type="email" autoComplete="email" defaultValue={typed(state, "email")} errors={fieldErrors(state, "email")} />
+          <TextField
+            name="password"
+            label="Password"
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            hint="At least 12 characters. A passphrase of a few words is good."
+            errors={fieldErrors(state, "password")}
+          />
+        </fieldset>
+        <fieldset className="space-y-4 border-t border-zinc-200 pt-6 dark:border-zinc-800">
+          <legend className="sr-only">Your first tenant</legend>
+          <p aria-hidden="true" className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">
+            Your first tenant
+          </p>
+          <TenantFields
+            key={state && !state.ok ? JSON.stringify(state.values) : "initial"}
+            nameField="tenantName"
+            slugField="tenantSlug"
+            nameLabel="Tenant name"
+            slugLabel="Tenant slug"
+            initialName={typed(state, "tenantName")}
+            initialSlug={typed(state, "tenantSlug")}
+            errors={{ name: fieldErrors(state, "tenantName"), slug: fieldErrors(state, "tenantSlug") }}
+          />
+        </fieldset>
+        <SubmitButton className="w-full">Create owner and tenant</SubmitButton>
+      </PendingFieldset>
+    </form>
+  );
+}
