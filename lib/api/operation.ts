@@ -84,3 +84,21 @@ export function route<A extends AuthMode, B extends z.ZodType | undefined>(
     }
   };
 }
+
+const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type HttpMethod = (typeof HTTP_METHODS)[number];
+type RouteHandler = (req: Request, context: RouteContext) => Promise<Response>;
+
+/**
+ * A route file's exports: its handlers, and for every other method a JSON 405
+ * naming the allowed ones (Next would answer an empty 405).
+ */
+export function methods(handlers: Partial<Record<HttpMethod, RouteHandler>>): Record<HttpMethod, RouteHandler> {
+  const allow = HTTP_METHODS.filter((m) => handlers[m]).join(", ");
+  const notAllowed: RouteHandler = async (req) => {
+    const response = errorResponse(new AppError("method_not_allowed", `${req.method} is not supported here; use ${allow}.`));
+    response.headers.set("allow", allow);
+    return response;
+  };
+  return Object.fromEntries(HTTP_METHODS.map((m) => [m, handlers[m] ?? notAllowed])) as Record<HttpMethod, RouteHandler>;
+}

@@ -4,39 +4,30 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { formText, runAction, type ActionState } from "@/lib/actions";
+import { publicOrigin } from "@/lib/http/public-origin";
 import { requireTenant } from "@/lib/auth/session";
 import type { ConsoleRole } from "@/lib/rbac/permissions";
 import { actorUserId } from "@/lib/tenancy/context";
 import { revokeInvitation } from "@/lib/tenancy/invitations";
 import { addMember, changeMemberRole, removeMember } from "@/lib/tenancy/members";
-import type { AddMemberInput } from "@/lib/tenancy/schemas";
 import { findMembership } from "@/lib/tenancy/tenants";
 
 export type AddMemberOutcome =
   | { kind: "member"; name: string; email: string; role: ConsoleRole }
   | { kind: "invitation"; email: string; role: ConsoleRole; link: string; expiresAt: string };
 
-/** The origin the admin is using, so the invitation link they copy works from where they are; a path if unknown. */
-async function publicOrigin(): Promise<string> {
-  const h = await headers();
-  const host = h.get("x-forwarded-host")?.split(",")[0]?.trim() || h.get("host");
-  if (!host) return "";
-  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() || "http";
-  return `${proto}://${host}`;
-}
-
 export async function addMemberAction(slug: string, _prev: ActionState<{ outcome: AddMemberOutcome }>, form: FormData): Promise<ActionState<{ outcome: AddMemberOutcome }>> {
   const input = { email: formText(form, "email"), role: formText(form, "role") };
   return runAction(async () => {
     const ctx = await requireTenant(slug);
-    const result = await addMember(ctx, input as AddMemberInput); // the lib validates the role
+    const result = await addMember(ctx, input);
     revalidatePath(`/${ctx.tenant.slug}/members`);
     if (result.kind === "member") {
       const { name, email, role } = result.member;
       return { outcome: { kind: "member" as const, name, email, role } };
     }
     const { email, role, path, expiresAt } = result.invitation;
-    return { outcome: { kind: "invitation" as const, email, role, link: (await publicOrigin()) + path, expiresAt: expiresAt.toISOString() } };
+    return { outcome: { kind: "invitation" as const, email, role, link: publicOrigin(await headers()) + path, expiresAt: expiresAt.toISOString() } };
   }, input);
 }
 

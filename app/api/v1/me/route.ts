@@ -1,8 +1,8 @@
 import { operations } from "@/lib/api/operations";
-import { route } from "@/lib/api/operation";
+import { methods, route } from "@/lib/api/operation";
 import { toPublicUser } from "@/lib/auth/users";
 
-export const GET = route(operations.getMe, async ({ principal }) =>
+const get = route(operations.getMe, async ({ principal }) =>
   principal.kind === "user"
     ? { kind: "user", user: toPublicUser(principal.user) }
     : {
@@ -15,3 +15,5 @@ export const GET = route(operations.getMe, async ({ principal }) =>
         },
       },
 );
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({ GET: get });

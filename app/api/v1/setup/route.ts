@@ -1,9 +1,11 @@
 import { operations } from "@/lib/api/operations";
-import { route } from "@/lib/api/operation";
+import { methods, route } from "@/lib/api/operation";
 import { toPublicUser } from "@/lib/auth/users";
 import { completeSetup } from "@/lib/tenancy/setup";
 
-export const POST = route(operations.setup, async ({ body }) => {
+const post = route(operations.setup, async ({ body }) => {
   const { user, tenant } = await completeSetup(body);
   return { user: toPublicUser(user), tenant };
 });
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({ POST: post });

@@ -1,5 +1,7 @@
 import { operations } from "@/lib/api/operations";
-import { route } from "@/lib/api/operation";
+import { methods, route } from "@/lib/api/operation";
 import { changePassword } from "@/lib/auth/users";
 
-export const POST = route(operations.changePassword, ({ user, body }) => changePassword(user.id, body));
+const post = route(operations.changePassword, ({ user, body }) => changePassword(user.id, body));
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({ POST: post });

@@ -1,9 +1,11 @@
 import { operations } from "@/lib/api/operations";
-import { route } from "@/lib/api/operation";
+import { methods, route } from "@/lib/api/operation";
 import { toPublicUser } from "@/lib/auth/users";
 import { acceptInvitationWithSignUp } from "@/lib/tenancy/invitations";
 
-export const POST = route(operations.acceptInvitation, async ({ params, body }) => {
+const post = route(operations.acceptInvitation, async ({ params, body }) => {
   const { user, tenantSlug } = await acceptInvitationWithSignUp(params.token!, body);
   return { user: toPublicUser(user), tenant: { slug: tenantSlug } };
 });
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({ POST: post });

@@ -1,5 +1,7 @@
 import { operations } from "@/lib/api/operations";
-import { route } from "@/lib/api/operation";
+import { methods, route } from "@/lib/api/operation";
 import { listInvitations } from "@/lib/tenancy/invitations";
 
-export const GET = route(operations.listInvitations, async ({ ctx }) => ({ invitations: await listInvitations(ctx) }));
+const get = route(operations.listInvitations, async ({ ctx }) => ({ invitations: await listInvitations(ctx) }));
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({ GET: get });

@@ -1,12 +1,15 @@
 import { operations } from "@/lib/api/operations";
-import { route } from "@/lib/api/operation";
+import { methods, route } from "@/lib/api/operation";
+import { publicOrigin } from "@/lib/http/public-origin";
 import { addMember, listMembers } from "@/lib/tenancy/members";
 
-export const GET = route(operations.listMembers, async ({ ctx }) => ({ members: await listMembers(ctx) }));
+const get = route(operations.listMembers, async ({ ctx }) => ({ members: await listMembers(ctx) }));
 
-export const POST = route(operations.addMember, async ({ ctx, body, req }) => {
+const post = route(operations.addMember, async ({ ctx, body, req }) => {
   const result = await addMember(ctx, body);
   if (result.kind === "member") return { member: result.member };
   const { path, ...invitation } = result.invitation;
-  return { invitation: { ...invitation, url: new URL(path, req.url).toString() } };
+  return { invitation: { ...invitation, url: (publicOrigin(req.headers) || new URL(req.url).origin) + path } };
 });
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({ GET: get, POST: post });

@@ -1,7 +1,9 @@
 import { operations } from "@/lib/api/operations";
-import { route } from "@/lib/api/operation";
+import { methods, route } from "@/lib/api/operation";
 import { createAdminToken, listAdminTokens } from "@/lib/admin-tokens/tokens";
 
-export const GET = route(operations.listAdminTokens, async ({ ctx }) => ({ tokens: await listAdminTokens(ctx) }));
+const get = route(operations.listAdminTokens, async ({ ctx }) => ({ tokens: await listAdminTokens(ctx) }));
 
-export const POST = route(operations.createAdminToken, ({ ctx, body }) => createAdminToken(ctx, body));
+const post = route(operations.createAdminToken, ({ ctx, body }) => createAdminToken(ctx, body));
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({ GET: get, POST: post });

@@ -1,5 +1,7 @@
 import { operations } from "@/lib/api/operations";
-import { route } from "@/lib/api/operation";
+import { methods, route } from "@/lib/api/operation";
 import { revokeInvitation } from "@/lib/tenancy/invitations";
 
-export const DELETE = route(operations.revokeInvitation, ({ ctx, params }) => revokeInvitation(ctx, params.invitationId!));
+const remove = route(operations.revokeInvitation, ({ ctx, params }) => revokeInvitation(ctx, params.invitationId!));
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({ DELETE: remove });

@@ -1,9 +1,11 @@
 import { operations } from "@/lib/api/operations";
-import { route } from "@/lib/api/operation";
+import { methods, route } from "@/lib/api/operation";
 import { changeMemberRole, removeMember } from "@/lib/tenancy/members";
 
-export const PATCH = route(operations.changeMemberRole, async ({ ctx, params, body }) => ({
+const patch = route(operations.changeMemberRole, async ({ ctx, params, body }) => ({
   member: await changeMemberRole(ctx, params.memberId!, body),
 }));
 
-export const DELETE = route(operations.removeMember, ({ ctx, params }) => removeMember(ctx, params.memberId!));
+const remove = route(operations.removeMember, ({ ctx, params }) => removeMember(ctx, params.memberId!));
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({ PATCH: patch, DELETE: remove });

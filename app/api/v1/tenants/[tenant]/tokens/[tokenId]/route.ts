@@ -1,5 +1,7 @@
 import { operations } from "@/lib/api/operations";
-import { route } from "@/lib/api/operation";
+import { methods, route } from "@/lib/api/operation";
 import { revokeAdminToken } from "@/lib/admin-tokens/tokens";
 
-export const DELETE = route(operations.revokeAdminToken, ({ ctx, params }) => revokeAdminToken(ctx, params.tokenId!));
+const remove = route(operations.revokeAdminToken, ({ ctx, params }) => revokeAdminToken(ctx, params.tokenId!));
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({ DELETE: remove });
