@@ -8,6 +8,7 @@ describe("AppError", () => {
     ["unauthorized", 401],
     ["forbidden", 403],
     ["not_found", 404],
+    ["method_not_allowed", 405],
     ["conflict", 409],
     ["payload_too_large", 413],
     ["unsupported_media_type", 415],
@@ -19,7 +20,7 @@ describe("AppError", () => {
   });
 
   it("has a status for every code", () => {
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(11);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(12);
     for (const code of Object.keys(ERROR_STATUS) as ErrorCode[]) expect(new AppError(code, "x").status).toBeGreaterThanOrEqual(400);
   });
 
