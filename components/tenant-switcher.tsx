@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useRef } from "react";
 import { usePathname, useRouter } from "next/navigation";
 import { PlusIcon } from "./icons";
 import { selectStyles } from "./styles";
@@ -8,10 +9,13 @@ import { selectStyles } from "./styles";
 /**
  * Switches between the tenants the user belongs to, staying on the same area
  * (Members stays Members). Lists only the user's own tenants.
+ * A pick with the mouse switches at once; arrow keys only move the selection
+ * (Chromium fires `change` on each one) and Enter switches.
  */
 export function TenantSwitcher({ current, tenants }: { current: string; tenants: Array<{ slug: string; name: string }> }) {
   const router = useRouter();
   const pathname = usePathname();
+  const browsingWithKeys = useRef(false);
 
   function go(slug: string) {
     if (slug === current) return;
@@ -28,7 +32,24 @@ export function TenantSwitcher({ current, tenants }: { current: string; tenants:
         key={current}
         id="tenant-switcher"
         defaultValue={current}
-        onChange={(e) => go(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") {
+            e.preventDefault();
+            browsingWithKeys.current = false;
+            go(e.currentTarget.value);
+          } else if (e.key.startsWith("Arrow") || e.key === "Home" || e.key === "End" || e.key.length === 1) {
+            browsingWithKeys.current = true;
+          }
+        }}
+        onChange={(e) => {
+          if (!browsingWithKeys.current) go(e.target.value);
+        }}
+        onBlur={(e) => {
+          // Leaving without Enter is not a choice: put the selection back.
+          browsingWithKeys.current = false;
+          e.currentTarget.value = current;
+        }}
+        aria-description="Enter switches to the selected tenant"
         className={`${selectStyles()} h-8 w-40 max-w-[16rem] min-w-0 truncate font-medium sm:w-auto`}
       >
         {tenants.map((t) => (

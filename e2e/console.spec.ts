@@ -216,3 +216,26 @@ test("after repeated failures the sign-in form says to wait, even for the right 
   await expect(page).toHaveURL(/\/sign-in/);
   expect((await page.context().request.get("/api/v1/me")).status()).toBe(401);
 });
+
+test("the tenant switcher: arrow keys only move the selection, Enter switches, the mouse switches at once", async ({ page, ownerApi }) => {
+  const first = await seedTenant(ownerApi, "Aaa switcher");
+  const second = await seedTenant(ownerApi, "Bbb switcher");
+  const member = await seedMember(ownerApi, first.slug, "viewer");
+  await expectJson(await ownerApi.post(`/api/v1/tenants/${second.slug}/members`, { data: { email: member.email, role: "viewer" } }), 201);
+  await signInBrowser(page, member);
+  await page.goto(`/${first.slug}/members`);
+
+  const switcher = page.getByLabel("Tenant", { exact: true });
+  await expect(switcher.locator("option")).toHaveText([first.name, second.name]);
+  await switcher.focus();
+  await page.keyboard.press("ArrowDown");
+  await page.waitForTimeout(500);
+  await expect(page).toHaveURL(new RegExp(`/${first.slug}/members$`));
+
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/${second.slug}/members$`));
+  await expect(page.getByLabel("Tenant", { exact: true })).toHaveValue(second.slug);
+
+  await page.getByLabel("Tenant", { exact: true }).selectOption(first.slug);
+  await expect(page).toHaveURL(new RegExp(`/${first.slug}/members$`));
+});
