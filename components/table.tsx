@@ -29,3 +29,21 @@ export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElemen
 export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
   return <td className={cx("border-b border-zinc-100 px-4 py-3 align-middle text-zinc-700 dark:border-zinc-800/70 dark:text-zinc-300", className)} {...props} />;
 }
+
+/** A header row of column names, plus a visually hidden "Actions" column when rows carry buttons. */
+export function TableHead({ columns, actions = false }: { columns: string[]; actions?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (
+          <Th key={c}>{c}</Th>
+        ))}
+        {actions ? (
+          <Th className="text-right">
+            <span className="sr-only">Actions</span>
+          </Th>
+        ) : null}
+      </tr>
+    </thead>
+  );
+}

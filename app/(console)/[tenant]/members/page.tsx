@@ -6,7 +6,7 @@ import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { RoleBadge } from "@/components/role-badge";
 import { Section } from "@/components/section";
-import { Table, Td, Th } from "@/components/table";
+import { Table, TableHead, Td } from "@/components/table";
 import { can, consoleRoles, type ConsoleRole } from "@/lib/rbac/permissions";
 import { actorUserId } from "@/lib/tenancy/context";
 import { listInvitations } from "@/lib/tenancy/invitations";
@@ -46,19 +46,7 @@ export default async function MembersPage({ params }: { params: Promise<{ tenant
 
         <Section id="people" title="People" description={`${members.length} ${members.length === 1 ? "person" : "people"}`} flush>
           <Table caption="Members of this tenant" minWidth={canWrite ? "52rem" : "36rem"}>
-            <thead>
-              <tr>
-                <Th>Name</Th>
-                <Th>Email</Th>
-                <Th>Role</Th>
-                <Th>Joined</Th>
-                {canWrite ? (
-                  <Th className="text-right">
-                    <span className="sr-only">Actions</span>
-                  </Th>
-                ) : null}
-              </tr>
-            </thead>
+            <TableHead columns={["Name", "Email", "Role", "Joined"]} actions={canWrite} />
             <tbody>
               {members.map((m) => {
                 const editable = canWrite && (m.role !== "owner" || canManageOwners);
@@ -119,19 +107,7 @@ export default async function MembersPage({ params }: { params: Promise<{ tenant
             </EmptyState>
           ) : (
             <Table caption="Pending invitations" minWidth="40rem">
-              <thead>
-                <tr>
-                  <Th>Email</Th>
-                  <Th>Role</Th>
-                  <Th>Created</Th>
-                  <Th>Expires</Th>
-                  {canWrite ? (
-                    <Th className="text-right">
-                      <span className="sr-only">Actions</span>
-                    </Th>
-                  ) : null}
-                </tr>
-              </thead>
+              <TableHead columns={["Email", "Role", "Created", "Expires"]} actions={canWrite} />
               <tbody>
                 {invitations.map((inv) => (
                   <tr key={inv.id} data-invitation-email={inv.email}>

@@ -7,7 +7,7 @@ import { KeyIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
 import { RoleBadge } from "@/components/role-badge";
 import { Section } from "@/components/section";
-import { Table, Td, Th } from "@/components/table";
+import { Table, TableHead, Td } from "@/components/table";
 import { tokenRoles } from "@/lib/admin-tokens/schemas";
 import { listAdminTokens, type AdminToken } from "@/lib/admin-tokens/tokens";
 import { can } from "@/lib/rbac/permissions";
@@ -83,22 +83,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
                 </EmptyState>
               ) : (
                 <Table caption="Admin API tokens" minWidth={canWriteTokens ? "60rem" : "52rem"}>
-                  <thead>
-                    <tr>
-                      <Th>Name</Th>
-                      <Th>Role</Th>
-                      <Th>Token</Th>
-                      <Th>Created</Th>
-                      <Th>Expires</Th>
-                      <Th>Last used</Th>
-                      <Th>Status</Th>
-                      {canWriteTokens ? (
-                        <Th className="text-right">
-                          <span className="sr-only">Actions</span>
-                        </Th>
-                      ) : null}
-                    </tr>
-                  </thead>
+                  <TableHead columns={["Name", "Role", "Token", "Created", "Expires", "Last used", "Status"]} actions={canWriteTokens} />
                   <tbody>
                     {tokens.map((t) => (
                       <tr key={t.id} data-token-name={t.name} className={t.revokedAt ? "opacity-70" : undefined}>
