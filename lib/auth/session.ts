@@ -21,9 +21,10 @@ export async function getSignedInUser(): Promise<User | null> {
   return user;
 }
 
-export async function requireUser(): Promise<User> {
+/** The signed-in user, or a redirect to sign-in that comes back to `returnTo` (a same-site path). */
+export async function requireUser(returnTo?: string): Promise<User> {
   const user = await getSignedInUser();
-  if (!user) redirect("/sign-in");
+  if (!user) redirect(returnTo ? `/sign-in?callbackUrl=${encodeURIComponent(returnTo)}` : "/sign-in");
   return user;
 }
 
@@ -37,7 +38,7 @@ export function userContext(user: User, membership: NonNullable<Awaited<ReturnTy
 
 /** The signed-in user's context in the tenant with this slug; a non-member gets the 404 page. */
 export async function requireTenant(slug: string): Promise<TenantContext> {
-  const user = await requireUser();
+  const user = await requireUser(`/${encodeURIComponent(slug)}`);
   const membership = await findMembership(user.id, slug);
   if (!membership) notFound();
   return userContext(user, membership);
