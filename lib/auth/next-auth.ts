@@ -23,9 +23,13 @@ function config(): NextAuthConfig {
     pages: { signIn: "/sign-in", error: "/sign-in" },
     logger: {
       // Refused credentials are expected traffic, not server errors.
-      // Compare the stable `type`, not the class name, which production builds minify.
+      // Use the stable `type` (class names are minified in production builds) and the
+      // cause, which carries our own reason, e.g. an SSO identity without a verified email.
       error: (error) => {
-        if ((error as { type?: string }).type !== "CredentialsSignin") console.error(`[auth] ${error.name}: ${error.message}`);
+        const type = (error as { type?: string }).type ?? error.name;
+        if (type === "CredentialsSignin") return;
+        const cause = (error as { cause?: { err?: unknown } }).cause?.err;
+        console.error(`[auth] ${type}: ${cause instanceof Error ? cause.message : error.message}`);
       },
     },
     providers: [
