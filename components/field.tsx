@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { cx } from "./cx";
 import { inputStyles, selectStyles } from "./styles";
 
@@ -91,5 +92,20 @@ export function SelectField({
         ))}
       </select>
     </Shell>
+  );
+}
+
+/** A field for choosing a password, with the length rule the server enforces. */
+export function NewPasswordField({ name, label, note, errors }: { name: string; label: string; note?: string; errors?: string[] }) {
+  return (
+    <TextField
+      name={name}
+      label={label}
+      type="password"
+      autoComplete="new-password"
+      minLength={MIN_PASSWORD_LENGTH}
+      hint={`At least ${MIN_PASSWORD_LENGTH} characters.${note ? ` ${note}` : ""}`}
+      errors={errors}
+    />
   );
 }

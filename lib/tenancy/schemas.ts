@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { consoleRoles } from "@/lib/rbac/permissions";
 
 /** Slugs that would shadow a route of the app or confuse a reader. */
@@ -32,7 +33,7 @@ export const personNameSchema = z.string().trim().min(1, "Enter a name.").max(10
 
 export const passwordSchema = z
   .string()
-  .min(12, "A password has at least 12 characters.")
+  .min(MIN_PASSWORD_LENGTH, `A password has at least ${MIN_PASSWORD_LENGTH} characters.`)
   .max(256, "A password has at most 256 characters.");
 
 export const consoleRoleSchema = z.enum(consoleRoles, { error: `Choose one of: ${consoleRoles.join(", ")}.` });

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { TextField } from "@/components/field";
+import { NewPasswordField, TextField } from "@/components/field";
 import { fieldErrors, FormError } from "@/components/form-error";
 import { PendingFieldset } from "@/components/pending-fieldset";
 import { SubmitButton } from "@/components/submit-button";
@@ -16,15 +16,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
         {/* Lets password managers tie the new password to the right account. */}
         <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
         <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" errors={fieldErrors(state, "currentPassword")} />
-        <TextField
-          name="newPassword"
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          minLength={12}
-          hint="At least 12 characters. Changing it signs out every other session."
-          errors={fieldErrors(state, "newPassword")}
-        />
+        <NewPasswordField name="newPassword" label="New password" note="Changing it signs out every other session." errors={fieldErrors(state, "newPassword")} />
         <SubmitButton>Change password</SubmitButton>
       </PendingFieldset>
     </form>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { TextField } from "@/components/field";
+import { NewPasswordField, TextField } from "@/components/field";
 import { fieldErrors, FormError, typed } from "@/components/form-error";
 import { PendingFieldset } from "@/components/pending-fieldset";
 import { SubmitButton } from "@/components/submit-button";
@@ -23,15 +23,7 @@ export function SetupForm() {
           </p>
           <TextField name="name" label="Your name" autoComplete="name" defaultValue={typed(state, "name")} errors={fieldErrors(state, "name")} autoFocus />
           <TextField name="email" label="Email" type="email" autoComplete="email" defaultValue={typed(state, "email")} errors={fieldErrors(state, "email")} />
-          <TextField
-            name="password"
-            label="Password"
-            type="password"
-            autoComplete="new-password"
-            minLength={12}
-            hint="At least 12 characters. A passphrase of a few words is good."
-            errors={fieldErrors(state, "password")}
-          />
+          <NewPasswordField name="password" label="Password" note="A passphrase of a few words is good." errors={fieldErrors(state, "password")} />
         </fieldset>
         <fieldset className="space-y-4 border-t border-zinc-200 pt-6 dark:border-zinc-800">
           <legend className="sr-only">Your first tenant</legend>

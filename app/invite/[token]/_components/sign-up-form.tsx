@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { TextField } from "@/components/field";
+import { NewPasswordField, TextField } from "@/components/field";
 import { fieldErrors, FormError, typed } from "@/components/form-error";
 import { PendingFieldset } from "@/components/pending-fieldset";
 import { SubmitButton } from "@/components/submit-button";
@@ -23,15 +23,7 @@ export function SignUpForm({
         <FormError state={state} fields={["name", "password"]} />
         <TextField name="email" label="Email" type="email" value={email} readOnly autoComplete="username" hint="The invitation is for this address." />
         <TextField name="name" label="Your name" autoComplete="name" defaultValue={typed(state, "name")} errors={fieldErrors(state, "name")} autoFocus />
-        <TextField
-          name="password"
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          minLength={12}
-          hint="At least 12 characters."
-          errors={fieldErrors(state, "password")}
-        />
+        <NewPasswordField name="password" label="Password" errors={fieldErrors(state, "password")} />
         <SubmitButton className="w-full">Join {tenantName}</SubmitButton>
       </PendingFieldset>
     </form>
