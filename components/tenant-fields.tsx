@@ -1,28 +1,49 @@
 "use client";
 
 import { useState } from "react";
+import type { ActionState } from "@/lib/actions";
 import { TextField } from "./field";
+import { fieldErrors, typed } from "./form-error";
 import { slugify } from "./slugify";
+
+type Props = {
+  /** The form's action state: a failed submit refills the fields and shows their errors. */
+  state: ActionState | undefined;
+  nameField: string;
+  slugField: string;
+};
 
 /**
  * Tenant name and slug, with the slug suggested from the name as the user types
  * until they edit the slug themselves.
  */
-export function TenantFields({
+export function TenantFields({ state, nameField, slugField }: Props) {
+  const initialName = typed(state, nameField);
+  const initialSlug = typed(state, slugField);
+  // A failed submit hands back what was typed; remount so the fields start from it.
+  return (
+    <Fields
+      key={state && !state.ok ? JSON.stringify(state.values) : "initial"}
+      nameField={nameField}
+      slugField={slugField}
+      initialName={initialName}
+      initialSlug={initialSlug}
+      errors={{ name: fieldErrors(state, nameField), slug: fieldErrors(state, slugField) }}
+    />
+  );
+}
+
+function Fields({
   nameField,
   slugField,
-  nameLabel,
-  slugLabel,
-  initialName = "",
-  initialSlug = "",
+  initialName,
+  initialSlug,
   errors,
 }: {
   nameField: string;
   slugField: string;
-  nameLabel: string;
-  slugLabel: string;
-  initialName?: string;
-  initialSlug?: string;
+  initialName: string;
+  initialSlug: string;
   errors: { name?: string[]; slug?: string[] };
 }) {
   const [name, setName] = useState(initialName);
@@ -33,7 +54,7 @@ export function TenantFields({
     <>
       <TextField
         name={nameField}
-        label={nameLabel}
+        label="Tenant name"
         value={name}
         onChange={(e) => {
           setName(e.target.value);
@@ -46,7 +67,7 @@ export function TenantFields({
       />
       <TextField
         name={slugField}
-        label={slugLabel}
+        label="Tenant slug"
         value={slug}
         onChange={(e) => {
           setSlug(e.target.value);

@@ -30,16 +30,7 @@ export function SetupForm() {
           <p aria-hidden="true" className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">
             Your first tenant
           </p>
-          <TenantFields
-            key={state && !state.ok ? JSON.stringify(state.values) : "initial"}
-            nameField="tenantName"
-            slugField="tenantSlug"
-            nameLabel="Tenant name"
-            slugLabel="Tenant slug"
-            initialName={typed(state, "tenantName")}
-            initialSlug={typed(state, "tenantSlug")}
-            errors={{ name: fieldErrors(state, "tenantName"), slug: fieldErrors(state, "tenantSlug") }}
-          />
+          <TenantFields state={state} nameField="tenantName" slugField="tenantSlug" />
         </fieldset>
         <SubmitButton className="w-full">Create owner and tenant</SubmitButton>
       </PendingFieldset>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { fieldErrors, FormError, typed } from "@/components/form-error";
+import { FormError } from "@/components/form-error";
 import { PendingFieldset } from "@/components/pending-fieldset";
 import { SubmitButton } from "@/components/submit-button";
 import { TenantFields } from "@/components/tenant-fields";
@@ -13,16 +13,7 @@ export function NewTenantForm() {
     <form action={action} noValidate>
       <PendingFieldset className="space-y-5">
         <FormError state={state} fields={["name", "slug"]} />
-        <TenantFields
-          key={state && !state.ok ? JSON.stringify(state.values) : "initial"}
-          nameField="name"
-          slugField="slug"
-          nameLabel="Tenant name"
-          slugLabel="Tenant slug"
-          initialName={typed(state, "name")}
-          initialSlug={typed(state, "slug")}
-          errors={{ name: fieldErrors(state, "name"), slug: fieldErrors(state, "slug") }}
-        />
+        <TenantFields state={state} nameField="name" slugField="slug" />
         <div className="flex justify-end">
           <SubmitButton>Create tenant</SubmitButton>
         </div>
