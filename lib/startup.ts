@@ -3,7 +3,7 @@ import { DataDirLockedError } from "@/db/data-dir-lock";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { countUsers } from "@/lib/auth/users";
-import { completeSetup } from "@/lib/tenancy/setup";
+import { completeSetup, unattendedSetupInput } from "@/lib/tenancy/setup";
 
 /**
  * Runs once per server process before it serves: opens and migrates the
@@ -25,17 +25,11 @@ export async function initialize(): Promise<void> {
 }
 
 async function setupFromEnvironment(): Promise<void> {
-  const { GATEHOUSE_SETUP_EMAIL: email, GATEHOUSE_SETUP_PASSWORD: password } = env;
-  if (!email || !password || (await countUsers()) > 0) return;
+  if (!env.GATEHOUSE_SETUP_EMAIL || !env.GATEHOUSE_SETUP_PASSWORD || (await countUsers()) > 0) return;
+  const input = unattendedSetupInput();
   try {
-    const { tenant } = await completeSetup({
-      email,
-      password,
-      name: env.GATEHOUSE_SETUP_NAME ?? email.split("@")[0]!,
-      tenantSlug: env.GATEHOUSE_SETUP_TENANT_SLUG ?? "default",
-      tenantName: env.GATEHOUSE_SETUP_TENANT_NAME ?? "Default",
-    });
-    console.log(`[gatehouse] first run: created ${email} as owner of tenant "${tenant.slug}"`);
+    const { tenant } = await completeSetup(input);
+    console.log(`[gatehouse] first run: created ${input.email} as owner of tenant "${tenant.slug}"`);
   } catch (e) {
     // Another process may have won the race; anything else is a configuration mistake to report.
     if (isAppError(e) && e.code === "conflict" && (await countUsers()) > 0) return;

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "@/db/client";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-import { completeSetup } from "@/lib/tenancy/setup";
+import { completeSetup, unattendedSetupInput } from "@/lib/tenancy/setup";
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -22,21 +22,22 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({
         args: rest,
         options: {
-          email: { type: "string", default: env.GATEHOUSE_SETUP_EMAIL },
-          password: { type: "string", default: env.GATEHOUSE_SETUP_PASSWORD },
-          name: { type: "string", default: env.GATEHOUSE_SETUP_NAME },
-          "tenant-slug": { type: "string", default: env.GATEHOUSE_SETUP_TENANT_SLUG ?? "default" },
-          "tenant-name": { type: "string", default: env.GATEHOUSE_SETUP_TENANT_NAME ?? "Default" },
+          email: { type: "string" },
+          password: { type: "string" },
+          name: { type: "string" },
+          "tenant-slug": { type: "string" },
+          "tenant-name": { type: "string" },
         },
       });
-      const email = values.email ?? "";
-      const { user, tenant } = await completeSetup({
-        email,
-        password: values.password ?? "",
-        name: values.name ?? email.split("@")[0] ?? "",
-        tenantSlug: values["tenant-slug"]!,
-        tenantName: values["tenant-name"]!,
-      });
+      const { user, tenant } = await completeSetup(
+        unattendedSetupInput({
+          email: values.email,
+          password: values.password,
+          name: values.name,
+          tenantSlug: values["tenant-slug"],
+          tenantName: values["tenant-name"],
+        }),
+      );
       console.log(`Created ${user.email} as owner of tenant "${tenant.slug}". Sign in at /sign-in.`);
       return 0;
     }

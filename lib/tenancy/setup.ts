@@ -3,6 +3,7 @@ import { z } from "zod";
 import { users } from "@/db/schema";
 import { insertUser, type User } from "@/lib/auth/users";
 import { transaction } from "@/lib/db";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { emailSchema, passwordSchema, personNameSchema, slugSchema, tenantNameSchema } from "./schemas";
@@ -16,6 +17,21 @@ export const setupInput = z.object({
   tenantSlug: slugSchema,
 });
 export type SetupInput = z.input<typeof setupInput>;
+
+/**
+ * The unattended first run's input (CLI flags, or nothing at start-up): given
+ * values first, then GATEHOUSE_SETUP_*, then defaults. Validated by completeSetup.
+ */
+export function unattendedSetupInput(given: Partial<Record<keyof SetupInput, string | undefined>> = {}): SetupInput {
+  const email = given.email ?? env.GATEHOUSE_SETUP_EMAIL ?? "";
+  return {
+    email,
+    password: given.password ?? env.GATEHOUSE_SETUP_PASSWORD ?? "",
+    name: given.name ?? env.GATEHOUSE_SETUP_NAME ?? email.split("@")[0] ?? "",
+    tenantSlug: given.tenantSlug ?? env.GATEHOUSE_SETUP_TENANT_SLUG ?? "default",
+    tenantName: given.tenantName ?? env.GATEHOUSE_SETUP_TENANT_NAME ?? "Default",
+  };
+}
 
 // Held for the transaction, so two concurrent first runs cannot both create an owner.
 const SETUP_LOCK = 7_236_911_483;
