@@ -27,7 +27,7 @@ export default defineConfig({
     { name: "console", testIgnore: /first-run\.spec\.ts/, dependencies: ["first-run"] },
   ],
   webServer: {
-    command: "node e2e/serve.mjs",
+    command: "node --import tsx e2e/serve.ts",
     url: `${baseURL}/api/health`,
     timeout: 180_000,
     reuseExistingServer: false,

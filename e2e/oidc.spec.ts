@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { expectJson, randomEmail, randomPassword, randomSlug, signInViaApi } from "./fixtures";
+import { createTempDataDir } from "../test/database";
 
 // Single sign-on against a real OpenID provider (e2e/support/oidc-idp.mjs,
 // panva/oidc-provider). The suite's shared app runs without OIDC, so this spec
@@ -29,7 +28,7 @@ type Started = { child: ChildProcess; output: string[] };
 // Assigned as soon as each piece exists, so afterAll cleans up after a half-finished start.
 let idp: Started | undefined;
 let app: Started | undefined;
-let dataDir: string | undefined;
+let dataDir: ReturnType<typeof createTempDataDir> | undefined;
 let issuer: string;
 let appUrl: string;
 
@@ -53,9 +52,9 @@ test.beforeAll(async () => {
   });
   issuer = await readIssuer(idp);
 
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-oidc-e2e-"));
+  dataDir = createTempDataDir("oidc-e2e");
   app = start("node", [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(appPort)], {
-    GATEHOUSE_DATA_DIR: dataDir,
+    GATEHOUSE_DATA_DIR: dataDir.dataDir,
     AUTH_SECRET: randomBytes(33).toString("base64url"),
     AUTH_URL: appUrl,
     OIDC_ISSUER: issuer,
@@ -72,7 +71,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await stop(app?.child);
   await stop(idp?.child);
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  dataDir?.remove();
 });
 
 test.beforeEach(async ({ context }) => {

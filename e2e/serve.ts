@@ -1,0 +1,58 @@
+// Serves the built app for the e2e suite on a database of its own:
+// a throwaway PostgreSQL database when TEST_DATABASE_URL is set (refused unless
+// it points at this machine), otherwise the embedded PGlite in a temp dir.
+// Cleans up when Playwright stops it. Run with `node --import tsx`.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { createTempDataDir, createThrowawayDatabase } from "../test/database";
+
+const root = path.resolve(import.meta.dirname, "..");
+const port = process.env.E2E_PORT ?? "3210";
+const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, AUTH_SECRET: randomBytes(33).toString("base64url") };
+delete env.DATABASE_URL;
+
+if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  console.error("[e2e] no build found: run `npm run build` first.");
+  process.exit(1);
+}
+
+let cleanup: () => Promise<void> | void;
+const serverUrl = process.env.TEST_DATABASE_URL;
+if (serverUrl) {
+  const { hostname } = new URL(serverUrl);
+  if (!["localhost", "127.0.0.1", "::1", "[::1]"].includes(hostname)) {
+    console.error(`[e2e] refusing to run against a non-local database (${hostname}).`);
+    process.exit(1);
+  }
+  const database = await createThrowawayDatabase(serverUrl);
+  env.DATABASE_URL = database.url;
+  cleanup = database.drop;
+  console.log(`[e2e] PostgreSQL database ${new URL(database.url).pathname.slice(1)}`);
+} else {
+  const { dataDir, remove } = createTempDataDir("e2e");
+  env.GATEHOUSE_DATA_DIR = dataDir;
+  cleanup = remove;
+  console.log(`[e2e] embedded database in ${dataDir}`);
+}
+
+const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
+let stopping = false;
+async function stop(signal: NodeJS.Signals) {
+  if (stopping) return;
+  stopping = true;
+  server.kill(signal);
+  await new Promise((resolve) => (server.exitCode !== null ? resolve(null) : server.once("exit", resolve)));
+  await Promise.resolve(cleanup()).catch((e: Error) => console.error("[e2e] cleanup failed:", e.message));
+  process.exit(0);
+}
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGINT"));
+server.on("exit", (code) => {
+  if (!stopping) Promise.resolve(cleanup()).finally(() => process.exit(code ?? 1));
+});
