@@ -2,6 +2,7 @@ import { authenticateAdminToken } from "@/lib/admin-tokens/tokens";
 import { getSignedInUser, userContext } from "@/lib/auth/session";
 import type { User } from "@/lib/auth/users";
 import { AppError } from "@/lib/errors";
+import { publicOrigin } from "@/lib/http/public-origin";
 import type { TenantContext } from "@/lib/tenancy/context";
 import { findMembership } from "@/lib/tenancy/tenants";
 
@@ -32,14 +33,16 @@ function assertSameOrigin(req: Request): void {
   if (req.method === "GET" || req.method === "HEAD") return;
   const origin = req.headers.get("origin");
   if (!origin) return;
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  let originHost: string | undefined;
+  const ours = publicOrigin(req.headers);
+  if (!ours || hostOf(origin) !== hostOf(ours)) throw new AppError("forbidden", "Cross-origin requests with a console session are refused.");
+}
+
+function hostOf(url: string): string | undefined {
   try {
-    originHost = new URL(origin).host;
+    return new URL(url).host;
   } catch {
-    originHost = undefined;
+    return undefined;
   }
-  if (originHost !== host) throw new AppError("forbidden", "Cross-origin requests with a console session are refused.");
 }
 
 /**
