@@ -9,7 +9,21 @@ describe("newId", () => {
   });
 
   it("uses the documented prefixes", () => {
-    expect(ID_PREFIXES).toEqual({ user: "usr", tenant: "tnt", membership: "mem", invitation: "inv", adminToken: "tok", identity: "idn" });
+    expect(ID_PREFIXES).toEqual({
+      user: "usr",
+      tenant: "tnt",
+      membership: "mem",
+      invitation: "inv",
+      adminToken: "tok",
+      identity: "idn",
+      server: "srv",
+      agent: "agt",
+      agentKey: "key",
+      role: "rol",
+      rule: "rul",
+      session: "ses",
+      event: "evt",
+    });
   });
 
   it("does not repeat over many ids", () => {

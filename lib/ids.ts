@@ -9,6 +9,13 @@ export const ID_PREFIXES = {
   invitation: "inv",
   adminToken: "tok",
   identity: "idn",
+  server: "srv",
+  agent: "agt",
+  agentKey: "key",
+  role: "rol",
+  rule: "rul",
+  session: "ses",
+  event: "evt",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

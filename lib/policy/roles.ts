@@ -1,0 +1,127 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { accessRoles, accessRules, agents, roleBindings, type RuleEffect, type RuleTarget } from "@/db/schema";
+import { inTenant, type Tx } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db-errors";
+import { AppError, notFound } from "@/lib/errors";
+import { publish } from "@/lib/events/bus";
+import { newId } from "@/lib/ids";
+import { assertCan } from "@/lib/rbac/permissions";
+import type { TenantContext } from "@/lib/tenancy/context";
+import { parseInput } from "@/lib/validation";
+import { createRoleInput, updateRoleInput, type CreateRoleInput, type RuleInput, type UpdateRoleInput } from "./schemas";
+
+export type Rule = { target: RuleTarget; server: string; pattern: string; effect: RuleEffect };
+
+export type AccessRole = {
+  id: string;
+  name: string;
+  description: string;
+  rules: Rule[];
+  agents: { id: string; name: string }[];
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+async function selectRoles(tx: Tx, tenantId: string, name?: string): Promise<AccessRole[]> {
+  const roles = await tx
+    .select({
+      id: accessRoles.id,
+      name: accessRoles.name,
+      description: accessRoles.description,
+      createdAt: accessRoles.createdAt,
+      updatedAt: accessRoles.updatedAt,
+      agents: sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', ${agents.id}, 'name', ${agents.name}) order by ${agents.name}) from ${roleBindings} join ${agents} on ${agents.id} = ${roleBindings.agentId} where ${roleBindings.roleId} = ${accessRoles.id}), '[]'::json)`,
+    })
+    .from(accessRoles)
+    .where(and(eq(accessRoles.tenantId, tenantId), name !== undefined ? eq(accessRoles.name, name) : undefined))
+    .orderBy(asc(accessRoles.name));
+  if (roles.length === 0) return [];
+  const rules = await tx
+    .select({ roleId: accessRules.roleId, target: accessRules.target, server: accessRules.server, pattern: accessRules.pattern, effect: accessRules.effect })
+    .from(accessRules)
+    .where(eq(accessRules.tenantId, tenantId))
+    .orderBy(asc(accessRules.roleId), asc(accessRules.position));
+  return roles.map((role) => ({
+    ...role,
+    rules: rules.filter((r) => r.roleId === role.id).map(({ roleId: _, ...rule }) => rule),
+  }));
+}
+
+export async function listRoles(ctx: TenantContext): Promise<AccessRole[]> {
+  assertCan(ctx, "roles.read");
+  return inTenant(ctx.tenant.id, (tx) => selectRoles(tx, ctx.tenant.id));
+}
+
+export async function getRole(ctx: TenantContext, name: string): Promise<AccessRole> {
+  assertCan(ctx, "roles.read");
+  return inTenant(ctx.tenant.id, (tx) => getRoleIn(tx, ctx.tenant.id, name));
+}
+
+async function getRoleIn(tx: Tx, tenantId: string, name: string): Promise<AccessRole> {
+  const [role] = await selectRoles(tx, tenantId, name);
+  if (!role) throw notFound(`The role "${name}"`);
+  return role;
+}
+
+async function replaceRules(tx: Tx, tenantId: string, roleId: string, rules: Required<RuleInput>[]): Promise<void> {
+  await tx.delete(accessRules).where(and(eq(accessRules.tenantId, tenantId), eq(accessRules.roleId, roleId)));
+  if (rules.length === 0) return;
+  await tx.insert(accessRules).values(rules.map((rule, position) => ({ id: newId("rule"), tenantId, roleId, position, ...rule })));
+}
+
+const nameTaken = (name: string) =>
+  new AppError("conflict", `A role named "${name}" already exists in this tenant.`, { fields: { name: ["This name is taken."] } });
+
+export async function createRole(ctx: TenantContext, input: CreateRoleInput): Promise<AccessRole> {
+  assertCan(ctx, "roles.write");
+  const data = parseInput(createRoleInput, input);
+  const id = newId("role");
+  try {
+    return await inTenant(ctx.tenant.id, async (tx) => {
+      await tx.insert(accessRoles).values({ id, tenantId: ctx.tenant.id, name: data.name, description: data.description });
+      await replaceRules(tx, ctx.tenant.id, id, data.rules);
+      await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
+      return getRoleIn(tx, ctx.tenant.id, data.name);
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw nameTaken(data.name);
+    throw e;
+  }
+}
+
+export async function updateRole(ctx: TenantContext, name: string, input: UpdateRoleInput): Promise<AccessRole> {
+  assertCan(ctx, "roles.write");
+  const data = parseInput(updateRoleInput, input);
+  try {
+    return await inTenant(ctx.tenant.id, async (tx) => {
+      const [role] = await tx
+        .update(accessRoles)
+        .set({
+          ...(data.name !== undefined && { name: data.name }),
+          ...(data.description !== undefined && { description: data.description }),
+          updatedAt: new Date(),
+        })
+        .where(and(eq(accessRoles.tenantId, ctx.tenant.id), eq(accessRoles.name, name)))
+        .returning({ id: accessRoles.id, name: accessRoles.name });
+      if (!role) throw notFound(`The role "${name}"`);
+      if (data.rules) await replaceRules(tx, ctx.tenant.id, role.id, data.rules);
+      await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
+      return getRoleIn(tx, ctx.tenant.id, role.name);
+    });
+  } catch (e) {
+    if (isUniqueViolation(e) && data.name) throw nameTaken(data.name);
+    throw e;
+  }
+}
+
+export async function deleteRole(ctx: TenantContext, name: string): Promise<void> {
+  assertCan(ctx, "roles.write");
+  await inTenant(ctx.tenant.id, async (tx) => {
+    const deleted = await tx
+      .delete(accessRoles)
+      .where(and(eq(accessRoles.tenantId, ctx.tenant.id), eq(accessRoles.name, name)))
+      .returning({ id: accessRoles.id });
+    if (deleted.length === 0) throw notFound(`The role "${name}"`);
+    await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
+  });
+}
