@@ -14,7 +14,13 @@ const ignored = ["**/node_modules/**", "e2e/**", ".next/**", ".data/**", ".test-
 export default defineConfig({
   resolve: { alias: [{ find: /^@\//, replacement: `${root}/` }] },
   test: {
-    env: { AUTH_SECRET: "test-only-auth-secret-0123456789abcdefghijklmnop" },
+    env: {
+      AUTH_SECRET: "test-only-auth-secret-0123456789abcdefghijklmnop",
+      // A fixed key for sealing in tests only (32 bytes, base64).
+      GATEHOUSE_ENCRYPTION_KEY: "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
+      // Test upstreams listen on loopback; the SSRF tests opt back out per test.
+      GATEHOUSE_UPSTREAM_ALLOW: "127.0.0.1/32",
+    },
     projects: [
       {
         extends: true,

@@ -91,4 +91,46 @@ describe("parseEnv", () => {
       "Invalid Gatehouse configuration: OIDC needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together.",
     );
   });
+
+  it("leaves the encryption key unset by default and accepts 32 bytes in base64 or base64url", () => {
+    expect(parseEnv({}).GATEHOUSE_ENCRYPTION_KEY).toBeUndefined();
+    const key = Buffer.alloc(32, 0xfb);
+    expect(parseEnv({ GATEHOUSE_ENCRYPTION_KEY: key.toString("base64") }).GATEHOUSE_ENCRYPTION_KEY).toBe(key.toString("base64"));
+    expect(parseEnv({ GATEHOUSE_ENCRYPTION_KEY: key.toString("base64url") }).GATEHOUSE_ENCRYPTION_KEY).toBe(key.toString("base64url"));
+  });
+
+  it.each([
+    ["16 bytes", Buffer.alloc(16).toString("base64")],
+    ["hex", Buffer.alloc(32).toString("hex")],
+    ["a passphrase", "correct horse battery staple"],
+  ])("refuses an encryption key that is %s without echoing it", (_label, value) => {
+    const message = failure({ GATEHOUSE_ENCRYPTION_KEY: value });
+    expect(message).toContain(
+      "GATEHOUSE_ENCRYPTION_KEY: GATEHOUSE_ENCRYPTION_KEY must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)",
+    );
+    expect(message).not.toContain(value);
+  });
+
+  it("allows no private upstream ranges by default and parses a comma-separated allow list", () => {
+    expect(parseEnv({}).upstreamPolicy).toEqual({ allow: [] });
+    expect(parseEnv({ GATEHOUSE_UPSTREAM_ALLOW: " 127.0.0.0/8, fd00::/8 ,10.1.2.3,," }).upstreamPolicy).toEqual({
+      allow: ["127.0.0.0/8", "fd00::/8", "10.1.2.3"],
+    });
+    expect(parseEnv({ GATEHOUSE_UPSTREAM_ALLOW: "*" }).upstreamPolicy).toEqual({ allow: ["*"] });
+  });
+
+  it.each(["10.0.0.0/33", "fd00::/129", "10.0.0/8", "localhost", "10.0.0.0/8/1", "10.0.0.0/x"])(
+    "refuses the upstream allow entry %s, naming it",
+    (entry) => {
+      expect(failure({ GATEHOUSE_UPSTREAM_ALLOW: `127.0.0.0/8,${entry}` })).toContain(
+        `GATEHOUSE_UPSTREAM_ALLOW: "${entry}" is not a CIDR range such as 10.0.0.0/8 or fd00::/8, nor "*"`,
+      );
+    },
+  );
+
+  it("limits upstream responses to 10 MiB by default", () => {
+    expect(parseEnv({}).GATEHOUSE_MAX_UPSTREAM_RESPONSE_BYTES).toBe(10 * 1024 * 1024);
+    expect(parseEnv({ GATEHOUSE_MAX_UPSTREAM_RESPONSE_BYTES: "1048576" }).GATEHOUSE_MAX_UPSTREAM_RESPONSE_BYTES).toBe(1048576);
+    expect(failure({ GATEHOUSE_MAX_UPSTREAM_RESPONSE_BYTES: "lots" })).toContain("GATEHOUSE_MAX_UPSTREAM_RESPONSE_BYTES:");
+  });
 });

@@ -3,6 +3,7 @@ import { DataDirLockedError } from "@/db/data-dir-lock";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { countUsers } from "@/lib/auth/users";
+import { startGateway } from "@/lib/gateway/runtime";
 import { completeSetup, unattendedSetupInput } from "@/lib/tenancy/setup";
 
 /**
@@ -15,6 +16,7 @@ export async function initialize(): Promise<void> {
     const { driver } = await getDatabase();
     console.log(`[gatehouse] database ready (${driver === "pglite" ? `embedded, ${env.dataDir}` : "PostgreSQL"})`);
     await setupFromEnvironment();
+    await startGateway();
   } catch (e) {
     if (e instanceof DataDirLockedError) {
       console.error(`[gatehouse] ${e.message}`);

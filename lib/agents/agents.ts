@@ -1,0 +1,140 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { accessRoles, agentKeys, agents, roleBindings } from "@/db/schema";
+import { inTenant, type Tx } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db-errors";
+import { AppError, notFound } from "@/lib/errors";
+import { publish } from "@/lib/events/bus";
+import { newId } from "@/lib/ids";
+import { assertCan } from "@/lib/rbac/permissions";
+import type { TenantContext } from "@/lib/tenancy/context";
+import { parseInput } from "@/lib/validation";
+import { createAgentInput, updateAgentInput, type CreateAgentInput, type UpdateAgentInput } from "./schemas";
+
+export type Agent = {
+  id: string;
+  name: string;
+  description: string;
+  labels: Record<string, string>;
+  roles: string[];
+  activeKeys: number;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const nameTaken = (name: string) =>
+  new AppError("conflict", `An agent named "${name}" already exists in this tenant.`, { fields: { name: ["This name is taken."] } });
+
+async function selectAgents(tx: Tx, tenantId: string, agentId?: string): Promise<Agent[]> {
+  const rows = await tx
+    .select({
+      id: agents.id,
+      name: agents.name,
+      description: agents.description,
+      labels: agents.labels,
+      createdAt: agents.createdAt,
+      updatedAt: agents.updatedAt,
+      roles: sql<string[]>`coalesce((select array_agg(${accessRoles.name} order by ${accessRoles.name}) from ${roleBindings} join ${accessRoles} on ${accessRoles.id} = ${roleBindings.roleId} where ${roleBindings.agentId} = ${agents.id}), '{}')`,
+      activeKeys: sql<number>`(select count(*)::int from ${agentKeys} where ${agentKeys.agentId} = ${agents.id} and ${agentKeys.revokedAt} is null and (${agentKeys.expiresAt} is null or ${agentKeys.expiresAt} > now()))`,
+    })
+    .from(agents)
+    .where(and(eq(agents.tenantId, tenantId), agentId ? eq(agents.id, agentId) : undefined))
+    .orderBy(asc(agents.name));
+  return rows.map((r) => ({ ...r, activeKeys: Number(r.activeKeys) }));
+}
+
+export async function listAgents(ctx: TenantContext): Promise<Agent[]> {
+  assertCan(ctx, "agents.read");
+  return inTenant(ctx.tenant.id, (tx) => selectAgents(tx, ctx.tenant.id));
+}
+
+export async function getAgent(ctx: TenantContext, agentId: string): Promise<Agent> {
+  assertCan(ctx, "agents.read");
+  return inTenant(ctx.tenant.id, (tx) => getAgentIn(tx, ctx.tenant.id, agentId));
+}
+
+export async function getAgentIn(tx: Tx, tenantId: string, agentId: string): Promise<Agent> {
+  const [agent] = await selectAgents(tx, tenantId, agentId);
+  if (!agent) throw notFound("The agent");
+  return agent;
+}
+
+/** Resolves role names to ids in this tenant; an unknown name is a field error. */
+async function roleIds(tx: Tx, tenantId: string, names: string[]): Promise<string[]> {
+  const unique = [...new Set(names)];
+  if (unique.length === 0) return [];
+  const rows = await tx
+    .select({ id: accessRoles.id, name: accessRoles.name })
+    .from(accessRoles)
+    .where(and(eq(accessRoles.tenantId, tenantId), inArray(accessRoles.name, unique)));
+  const missing = unique.filter((n) => !rows.some((r) => r.name === n));
+  if (missing.length) {
+    throw new AppError("validation_failed", `No role named ${missing.map((m) => `"${m}"`).join(", ")} in this tenant.`, {
+      fields: { roles: [`Unknown role: ${missing.join(", ")}`] },
+    });
+  }
+  return rows.map((r) => r.id);
+}
+
+async function setBindings(tx: Tx, tenantId: string, agentId: string, ids: string[]): Promise<void> {
+  await tx.delete(roleBindings).where(and(eq(roleBindings.tenantId, tenantId), eq(roleBindings.agentId, agentId)));
+  if (ids.length) await tx.insert(roleBindings).values(ids.map((roleId) => ({ tenantId, roleId, agentId })));
+}
+
+export async function createAgent(ctx: TenantContext, input: CreateAgentInput): Promise<Agent> {
+  assertCan(ctx, "agents.write");
+  const data = parseInput(createAgentInput, input);
+  const id = newId("agent");
+  try {
+    return await inTenant(ctx.tenant.id, async (tx) => {
+      const ids = await roleIds(tx, ctx.tenant.id, data.roles);
+      await tx.insert(agents).values({ id, tenantId: ctx.tenant.id, name: data.name, description: data.description, labels: data.labels });
+      await setBindings(tx, ctx.tenant.id, id, ids);
+      await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
+      return getAgentIn(tx, ctx.tenant.id, id);
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw nameTaken(data.name);
+    throw e;
+  }
+}
+
+export async function updateAgent(ctx: TenantContext, agentId: string, input: UpdateAgentInput): Promise<Agent> {
+  assertCan(ctx, "agents.write");
+  const data = parseInput(updateAgentInput, input);
+  try {
+    return await inTenant(ctx.tenant.id, async (tx) => {
+      const ids = data.roles ? await roleIds(tx, ctx.tenant.id, data.roles) : undefined;
+      const updated = await tx
+        .update(agents)
+        .set({
+          ...(data.name !== undefined && { name: data.name }),
+          ...(data.description !== undefined && { description: data.description }),
+          ...(data.labels !== undefined && { labels: data.labels }),
+          updatedAt: new Date(),
+        })
+        .where(and(eq(agents.tenantId, ctx.tenant.id), eq(agents.id, agentId)))
+        .returning({ id: agents.id });
+      if (updated.length === 0) throw notFound("The agent");
+      if (ids) await setBindings(tx, ctx.tenant.id, agentId, ids);
+      await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
+      return getAgentIn(tx, ctx.tenant.id, agentId);
+    });
+  } catch (e) {
+    if (isUniqueViolation(e) && data.name) throw nameTaken(data.name);
+    throw e;
+  }
+}
+
+/** Deletes an agent with its keys and bindings; its keys stop working on the next request. */
+export async function deleteAgent(ctx: TenantContext, agentId: string): Promise<void> {
+  assertCan(ctx, "agents.write");
+  await inTenant(ctx.tenant.id, async (tx) => {
+    const deleted = await tx
+      .delete(agents)
+      .where(and(eq(agents.tenantId, ctx.tenant.id), eq(agents.id, agentId)))
+      .returning({ id: agents.id });
+    if (deleted.length === 0) throw notFound("The agent");
+    await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
+  });
+}
+

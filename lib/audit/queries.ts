@@ -1,0 +1,95 @@
+import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { auditEvents, auditOutcomes, auditDecisions } from "@/db/schema";
+import { inTenant } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { assertCan } from "@/lib/rbac/permissions";
+import type { TenantContext } from "@/lib/tenancy/context";
+import { parseInput } from "@/lib/validation";
+
+const optionalText = z
+  .string()
+  .trim()
+  .max(200)
+  .optional()
+  .transform((v) => v || undefined);
+
+const optionalTime = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: "custom", message: "Use an ISO date and time, e.g. 2026-11-21T09:00:00Z." });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+export const auditQueryInput = z.object({
+  agent: optionalText,
+  server: optionalText,
+  tool: optionalText,
+  method: optionalText,
+  outcome: z.enum(auditOutcomes, { error: `Outcome is one of: ${auditOutcomes.join(", ")}.` }).optional(),
+  decision: z.enum(auditDecisions, { error: `Decision is one of: ${auditDecisions.join(", ")}.` }).optional(),
+  from: optionalTime,
+  to: optionalTime,
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: optionalText,
+  limit: z.coerce.number().int().min(1, "At least 1.").max(200, "At most 200 per page.").default(50),
+});
+export type AuditQueryInput = z.input<typeof auditQueryInput>;
+
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type AuditPage = { events: AuditEvent[]; nextCursor: string | null };
+
+function encodeCursor(e: AuditEvent): string {
+  return Buffer.from(JSON.stringify([e.occurredAt.toISOString(), e.id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
+    const date = new Date(at);
+    if (typeof id !== "string" || Number.isNaN(date.getTime())) throw new Error();
+    return { at: date, id };
+  } catch {
+    throw new AppError("validation_failed", "The cursor is not one this API gave out.", { fields: { cursor: ["Invalid cursor."] } });
+  }
+}
+
+/**
+ * Agent requests of the tenant, newest first, filtered. `agent` matches the
+ * agent's id or name; `tool` the upstream tool (or the name the agent used
+ * when it named no tool that exists).
+ */
+export async function listAuditEvents(ctx: TenantContext, input: AuditQueryInput = {}): Promise<AuditPage> {
+  assertCan(ctx, "audit.read");
+  const q = parseInput(auditQueryInput, input);
+  const where: (SQL | undefined)[] = [eq(auditEvents.tenantId, ctx.tenant.id)];
+  if (q.agent) where.push(or(eq(auditEvents.agentId, q.agent), eq(auditEvents.agentName, q.agent)));
+  if (q.server) where.push(eq(auditEvents.server, q.server));
+  if (q.tool) where.push(eq(auditEvents.tool, q.tool));
+  if (q.method) where.push(eq(auditEvents.method, q.method));
+  if (q.outcome) where.push(eq(auditEvents.outcome, q.outcome));
+  if (q.decision) where.push(eq(auditEvents.decision, q.decision));
+  if (q.from) where.push(gte(auditEvents.occurredAt, q.from));
+  if (q.to) where.push(lte(auditEvents.occurredAt, q.to));
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor);
+    where.push(or(lt(auditEvents.occurredAt, c.at), and(eq(auditEvents.occurredAt, c.at), lt(auditEvents.id, c.id))));
+  }
+  const rows = await inTenant(ctx.tenant.id, (tx) =>
+    tx
+      .select()
+      .from(auditEvents)
+      .where(and(...where))
+      .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
+      .limit(q.limit + 1),
+  );
+  const events = rows.slice(0, q.limit);
+  return { events, nextCursor: rows.length > q.limit ? encodeCursor(events[events.length - 1]!) : null };
+}

@@ -1,0 +1,91 @@
+import { sql } from "drizzle-orm";
+import { getDatabase, type Tx } from "@/db/client";
+
+/**
+ * What one process tells the others, over Postgres NOTIFY on one channel.
+ * Sent inside a transaction, an event is delivered when (and only if) it commits.
+ */
+export type BusEvent =
+  /** A tenant's gateway configuration (servers, tools, agents, keys, roles) changed. */
+  | { kind: "config"; tenantId: string }
+  /** An agent cancelled one of its requests; whichever process holds it aborts it. */
+  | { kind: "cancel"; sessionId: string; requestId: string }
+  /** An agent ended its MCP session. */
+  | { kind: "session_ended"; sessionId: string };
+
+/** Delivered to subscribers when events may have been missed (the LISTEN connection dropped). */
+export type BusReset = { kind: "reset" };
+
+type Handler = (event: BusEvent | BusReset) => void;
+
+const CHANNEL = "gatehouse_events";
+
+type BusState = { handlers: Set<Handler>; listening?: Promise<void>; live: boolean };
+const state = ((globalThis as typeof globalThis & { __gatehouseBus?: BusState }).__gatehouseBus ??= {
+  handlers: new Set(),
+  live: false,
+});
+
+export async function publish(tx: Tx, event: BusEvent): Promise<void> {
+  await tx.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+}
+
+/** Publishes outside any transaction (e.g. a cancellation, which changes no rows). */
+export async function publishNow(event: BusEvent): Promise<void> {
+  const { db } = await getDatabase();
+  await db.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+}
+
+export function subscribe(handler: Handler): () => void {
+  state.handlers.add(handler);
+  return () => state.handlers.delete(handler);
+}
+
+/**
+ * True while this process hears every event. Caches that rely on events for
+ * invalidation must not be trusted while it is false.
+ */
+export function isLive(): boolean {
+  return state.live;
+}
+
+/** Starts listening once per process; later calls wait for the same start. */
+export function startListening(): Promise<void> {
+  state.listening ??= (async () => {
+    const database = await getDatabase();
+    await database.listen(CHANNEL, {
+      onMessage: (payload) => {
+        let event: BusEvent;
+        try {
+          event = JSON.parse(payload) as BusEvent;
+        } catch {
+          return;
+        }
+        dispatch(event);
+      },
+      onDown: () => {
+        state.live = false;
+        dispatch({ kind: "reset" });
+      },
+      onUp: () => {
+        state.live = true;
+        dispatch({ kind: "reset" });
+      },
+    });
+    state.live = true;
+  })().catch((e) => {
+    state.listening = undefined;
+    throw e;
+  });
+  return state.listening;
+}
+
+function dispatch(event: BusEvent | BusReset): void {
+  for (const handler of state.handlers) {
+    try {
+      handler(event);
+    } catch (e) {
+      console.error("[events] handler failed:", e instanceof Error ? e.message : e);
+    }
+  }
+}

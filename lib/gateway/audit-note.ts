@@ -1,0 +1,67 @@
+import type { AuditDecision, AuditOutcome } from "@/db/schema";
+import { recordAgentRequest } from "@/lib/audit/events";
+import type { McpSession } from "./sessions";
+import type { SnapshotAgent, SnapshotKey, TenantSnapshot } from "./snapshot";
+
+/** What a handler learns about a request as it goes, for its audit event. */
+export type AuditNote = {
+  server?: string;
+  tool?: string;
+  arguments?: unknown;
+  decision: AuditDecision;
+  /** Set by handlers that decide themselves (a denial); otherwise derived from how the request ended. */
+  outcome?: AuditOutcome;
+  error?: string;
+  upstreamMs?: number;
+};
+
+export type Caller = {
+  snapshot: TenantSnapshot;
+  agent: SnapshotAgent;
+  key: SnapshotKey;
+  session?: McpSession;
+  clientName?: string | null;
+  clientVersion?: string | null;
+};
+
+/**
+ * Runs one agent request and writes its audit event before the answer
+ * leaves: an error thrown by `fn` is recorded and then rethrown.
+ */
+export async function audited<T>(caller: Caller, method: string, jsonrpcId: string | number | null, fn: (note: AuditNote) => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const note: AuditNote = { decision: "none" };
+  let failure: unknown;
+  let result: T | undefined;
+  try {
+    result = await fn(note);
+  } catch (e) {
+    failure = e;
+  }
+  const isToolError = !failure && (result as { isError?: boolean } | undefined)?.isError === true;
+  await recordAgentRequest({
+    tenantId: caller.snapshot.tenant.id,
+    agentId: caller.agent.id,
+    agentName: caller.agent.name,
+    keyPrefix: caller.key.displayPrefix,
+    sessionId: caller.session?.id ?? null,
+    method,
+    server: note.server,
+    tool: note.tool,
+    arguments: note.arguments,
+    decision: note.decision,
+    outcome: note.outcome ?? (failure || isToolError ? "error" : "ok"),
+    error: note.error ?? (failure ? errorText(failure) : isToolError ? "the tool reported an error" : null),
+    upstreamMs: note.upstreamMs,
+    totalMs: performance.now() - started,
+    clientName: caller.clientName ?? caller.session?.clientName,
+    clientVersion: caller.clientVersion ?? caller.session?.clientVersion,
+    jsonrpcId,
+  });
+  if (failure) throw failure;
+  return result as T;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message.replace(/^MCP error -?\d+: /, "") : String(e);
+}

@@ -1,0 +1,63 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { ErrorCode, McpError, type ProgressToken, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { UpstreamConfig } from "@/lib/upstream/connect";
+import { upstreamMcpError } from "@/lib/upstream/errors";
+import { acquireUpstream } from "@/lib/upstream/pool";
+import type { AuditNote } from "./audit-note";
+import { trackRequest } from "./live";
+
+export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** Longest a request may run while the upstream keeps reporting progress. */
+const MAX_TOTAL_MS = 10 * 60_000;
+
+/**
+ * Sends one request to an upstream through the pool and hands back its
+ * answer. Everything the agent should see happen on the way (progress, log
+ * messages, its own cancellation) is relayed; failures become one clear MCP
+ * error; the upstream's own JSON-RPC errors pass through as they are.
+ */
+export async function forward<T>(
+  config: UpstreamConfig,
+  sessionId: string,
+  extra: Extra,
+  note: AuditNote,
+  send: (client: Client, options: { signal: AbortSignal; timeout: number; maxTotalTimeout: number; resetTimeoutOnProgress: boolean; onprogress?: (p: { progress: number; total?: number; message?: string }) => void }) => Promise<T>,
+  progressToken?: ProgressToken,
+): Promise<T> {
+  const tracked = trackRequest(sessionId, extra.requestId);
+  const started = performance.now();
+  let stopListening: (() => void) | undefined;
+  try {
+    const upstream = await acquireUpstream(config, sessionId);
+    stopListening = upstream.listen((n) => {
+      if (n.method === "notifications/message") void extra.sendNotification(n).catch(() => {});
+    });
+    return await send(upstream.client, {
+      signal: AbortSignal.any([extra.signal, tracked.signal]),
+      timeout: config.timeoutMs,
+      maxTotalTimeout: Math.max(MAX_TOTAL_MS, config.timeoutMs),
+      resetTimeoutOnProgress: true,
+      onprogress:
+        progressToken === undefined
+          ? undefined
+          : (p) => void extra.sendNotification({ method: "notifications/progress", params: { ...p, progressToken } }).catch(() => {}),
+    });
+  } catch (e) {
+    if (tracked.signal.aborted || extra.signal.aborted) throw new McpError(ErrorCode.RequestTimeout, "Request cancelled by the client.");
+    throw asAgentError(e, config);
+  } finally {
+    note.upstreamMs = performance.now() - started;
+    stopListening?.();
+    tracked.done();
+  }
+}
+
+/** Errors the SDK client raises itself (timeouts, dropped connections) are ours to explain; the rest came from the upstream. */
+function asAgentError(e: unknown, config: UpstreamConfig): McpError {
+  if (e instanceof McpError && e.code !== ErrorCode.RequestTimeout && e.code !== ErrorCode.ConnectionClosed) {
+    return new McpError(e.code, e.message.replace(/^MCP error -?\d+: /, ""), e.data);
+  }
+  return upstreamMcpError(e, config);
+}

@@ -1,0 +1,287 @@
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import {
+  CallToolRequestSchema,
+  CallToolResultSchema,
+  CompleteRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  SetLevelRequestSchema,
+  type Prompt,
+  type Resource,
+  type ResourceTemplate,
+} from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
+import { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
+import { decide } from "@/lib/policy/decide";
+import type { RuleTarget } from "@/db/schema";
+import { audited, type Caller } from "./audit-note";
+import { forward, type Extra } from "./forward";
+import { visibleTools, type SnapshotServer } from "./snapshot";
+import { encodeName } from "./tool-names";
+
+export const GATEWAY_INFO = { name: "gatehouse", version: "0.1.0" };
+
+type SharedState = { validator?: AjvJsonSchemaValidator };
+const shared: SharedState = ((globalThis as typeof globalThis & { __gatehouseValidator?: SharedState }).__gatehouseValidator ??= {});
+
+const unknownTool = (name: string) => new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+const unknownPrompt = (name: string) => new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
+const unknownResource = (uri: string) => new McpError(-32002, `Resource not found: ${uri}`);
+
+/** May any of the agent's rules ever allow this kind of thing on this server? Saves asking upstreams for nothing. */
+function mayUse(caller: Caller, target: RuleTarget, server: SnapshotServer): boolean {
+  return caller.agent.rules.some((r) => r.effect === "allow" && r.target === target && (r.server === "*" || r.server === server.name));
+}
+
+function allowed(caller: Caller, target: RuleTarget, server: SnapshotServer, name: string): boolean {
+  return decide(caller.agent.rules, { target, server: server.name, name }).effect === "allow";
+}
+
+/**
+ * The MCP server one agent request is answered by: built per request (the
+ * SDK's stateless pattern), with the agent's identity and the tenant's
+ * snapshot handed in, so nothing about one request leaks into another.
+ */
+export function buildServer(caller: Caller): Server {
+  shared.validator ??= new AjvJsonSchemaValidator();
+  const server = new Server(GATEWAY_INFO, {
+    capabilities: {
+      tools: { listChanged: true },
+      resources: { listChanged: true },
+      prompts: { listChanged: true },
+      completions: {},
+      logging: {},
+    },
+    instructions: `Tools of ${caller.snapshot.tenant.name} through Gatehouse. Every call is checked against your access roles and audited.`,
+    jsonSchemaValidator: shared.validator,
+  });
+  const sessionId = caller.session?.id ?? "";
+
+  server.setRequestHandler(ListToolsRequestSchema, (_req, extra) =>
+    audited(caller, "tools/list", extra.requestId, async () => ({ tools: visibleTools(caller.snapshot, caller.agent) })),
+  );
+
+  server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
+    audited(caller, "tools/call", extra.requestId, async (note) => {
+      const name = req.params.name;
+      note.tool = name;
+      note.arguments = req.params.arguments ?? {};
+      const entry = caller.snapshot.tools.get(name);
+      if (!entry) {
+        note.decision = "denied";
+        note.outcome = "denied";
+        note.error = "no such tool";
+        throw unknownTool(name);
+      }
+      note.server = entry.server.name;
+      note.tool = entry.tool.name;
+      const decision = decide(caller.agent.rules, { target: "tool", server: entry.server.name, name: entry.tool.name });
+      if (decision.effect === "deny") {
+        note.decision = "denied";
+        note.outcome = "denied";
+        note.error = decision.reason;
+        // A tool the agent may not call looks exactly like one that does not exist.
+        throw unknownTool(name);
+      }
+      note.decision = "allowed";
+      return forward(
+        entry.server.config,
+        sessionId,
+        extra,
+        note,
+        (client, options) => client.callTool({ name: entry.tool.name, arguments: req.params.arguments }, CallToolResultSchema, options),
+        req.params._meta?.progressToken,
+      );
+    }),
+  );
+
+  server.setRequestHandler(ListResourcesRequestSchema, (_req, extra) =>
+    audited(caller, "resources/list", extra.requestId, async (note) => {
+      const lists = await fanOut(caller, "resource", extra, (s) => listing(caller, s, "resources", extra));
+      note.error = lists.errors.join(" ") || undefined;
+      const resources = lists.results.flatMap(({ server, items }) => (items as Resource[]).filter((r) => allowed(caller, "resource", server, r.uri)));
+      return { resources };
+    }),
+  );
+
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, (_req, extra) =>
+    audited(caller, "resources/templates/list", extra.requestId, async (note) => {
+      const lists = await fanOut(caller, "resource", extra, (s) => listing(caller, s, "templates", extra));
+      note.error = lists.errors.join(" ") || undefined;
+      return { resourceTemplates: lists.results.flatMap(({ items }) => items as ResourceTemplate[]) };
+    }),
+  );
+
+  server.setRequestHandler(ReadResourceRequestSchema, (req, extra) =>
+    audited(caller, "resources/read", extra.requestId, async (note) => {
+      const uri = req.params.uri;
+      note.tool = uri;
+      const owner = await resourceOwner(caller, uri, extra);
+      if (!owner || !allowed(caller, "resource", owner, uri)) {
+        note.decision = "denied";
+        note.outcome = "denied";
+        throw unknownResource(uri);
+      }
+      note.server = owner.name;
+      note.decision = "allowed";
+      return forward(owner.config, sessionId, extra, note, (client, options) => client.readResource({ uri }, options));
+    }),
+  );
+
+  server.setRequestHandler(ListPromptsRequestSchema, (_req, extra) =>
+    audited(caller, "prompts/list", extra.requestId, async (note) => {
+      const lists = await fanOut(caller, "prompt", extra, (s) => listing(caller, s, "prompts", extra));
+      note.error = lists.errors.join(" ") || undefined;
+      const prompts = lists.results.flatMap(({ server, items }) =>
+        (items as Prompt[]).filter((p) => allowed(caller, "prompt", server, p.name)).map((p) => ({ ...p, name: encodeName(server.namespace, p.name) })),
+      );
+      return { prompts };
+    }),
+  );
+
+  server.setRequestHandler(GetPromptRequestSchema, (req, extra) =>
+    audited(caller, "prompts/get", extra.requestId, async (note) => {
+      note.tool = req.params.name;
+      note.arguments = req.params.arguments ?? {};
+      const found = await resolvePrompt(caller, req.params.name, extra);
+      if (!found || !allowed(caller, "prompt", found.server, found.name)) {
+        note.decision = "denied";
+        note.outcome = "denied";
+        throw unknownPrompt(req.params.name);
+      }
+      note.server = found.server.name;
+      note.tool = found.name;
+      note.decision = "allowed";
+      return forward(found.server.config, sessionId, extra, note, (client, options) =>
+        client.getPrompt({ name: found.name, arguments: req.params.arguments }, options),
+      );
+    }),
+  );
+
+  server.setRequestHandler(CompleteRequestSchema, (req, extra) =>
+    audited(caller, "completion/complete", extra.requestId, async (note) => {
+      const ref = req.params.ref;
+      const empty = { completion: { values: [], hasMore: false } };
+      if (ref.type === "ref/prompt") {
+        const found = await resolvePrompt(caller, ref.name, extra);
+        if (!found || !allowed(caller, "prompt", found.server, found.name)) throw unknownPrompt(ref.name);
+        note.server = found.server.name;
+        note.tool = found.name;
+        return forward(found.server.config, sessionId, extra, note, (client, options) =>
+          client.getServerCapabilities()?.completions ? client.complete({ ...req.params, ref: { type: "ref/prompt", name: found.name } }, options) : Promise.resolve(empty),
+        );
+      }
+      const owner = await templateOwner(caller, ref.uri, extra);
+      if (!owner) return empty;
+      note.server = owner.name;
+      note.tool = ref.uri;
+      return forward(owner.config, sessionId, extra, note, (client, options) =>
+        client.getServerCapabilities()?.completions ? client.complete(req.params, options) : Promise.resolve(empty),
+      );
+    }),
+  );
+
+  server.setRequestHandler(SetLevelRequestSchema, (_req, extra) => audited(caller, "logging/setLevel", extra.requestId, async () => ({})));
+
+  return server;
+}
+
+type Kind = "resources" | "templates" | "prompts";
+
+/** Asks every permitted server at once; one that fails or hangs costs only its own part of the answer. */
+async function fanOut(caller: Caller, target: RuleTarget, _extra: Extra, list: (server: SnapshotServer) => Promise<unknown[]>) {
+  const servers = caller.snapshot.servers.filter((s) => mayUse(caller, target, s));
+  const settled = await Promise.allSettled(servers.map((s) => list(s)));
+  const results: { server: SnapshotServer; items: unknown[] }[] = [];
+  const errors: string[] = [];
+  settled.forEach((outcome, i) => {
+    if (outcome.status === "fulfilled") results.push({ server: servers[i]!, items: outcome.value });
+    else errors.push(outcome.reason instanceof Error ? outcome.reason.message.replace(/^MCP error -?\d+: /, "") : String(outcome.reason));
+  });
+  return { results, errors };
+}
+
+const LISTING_TTL_MS = 30_000;
+type ListingCache = Map<string, { at: number; items: Promise<unknown[]> }>;
+const listings: ListingCache = ((globalThis as typeof globalThis & { __gatehouseListings?: ListingCache }).__gatehouseListings ??= new Map());
+
+/** A server's resources, templates or prompts, cached briefly per process (they are not part of the stored catalog). */
+function listing(caller: Caller, server: SnapshotServer, kind: Kind, extra: Extra): Promise<unknown[]> {
+  const key = `${server.config.id}|${server.config.version}|${kind}`;
+  const hit = listings.get(key);
+  if (hit && Date.now() - hit.at < LISTING_TTL_MS) return hit.items;
+  const note = { decision: "none" as const };
+  const items = forward(server.config, caller.session?.id ?? "", extra, note, async (client, options) => {
+    const caps = client.getServerCapabilities() ?? {};
+    const all: unknown[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      if (kind === "prompts") {
+        if (!caps.prompts) return all;
+        const r = await client.listPrompts({ cursor }, options);
+        all.push(...r.prompts);
+        cursor = r.nextCursor;
+      } else if (kind === "resources") {
+        if (!caps.resources) return all;
+        const r = await client.listResources({ cursor }, options);
+        all.push(...r.resources);
+        cursor = r.nextCursor;
+      } else {
+        if (!caps.resources) return all;
+        const r = await client.listResourceTemplates({ cursor }, options);
+        all.push(...r.resourceTemplates);
+        cursor = r.nextCursor;
+      }
+      if (!cursor) break;
+    }
+    return all;
+  });
+  listings.set(key, { at: Date.now(), items });
+  items.catch(() => listings.delete(key));
+  if (listings.size > 5_000) listings.clear();
+  return items;
+}
+
+async function resolvePrompt(caller: Caller, exposed: string, extra: Extra): Promise<{ server: SnapshotServer; name: string } | undefined> {
+  for (const server of caller.snapshot.servers) {
+    if (!mayUse(caller, "prompt", server)) continue;
+    if (server.namespace && !exposed.startsWith(`${server.namespace}__`)) continue;
+    const prompts = (await listing(caller, server, "prompts", extra).catch(() => [])) as Prompt[];
+    const match = prompts.find((p) => encodeName(server.namespace, p.name) === exposed);
+    if (match) return { server, name: match.name };
+  }
+  return undefined;
+}
+
+/** Which server a resource URI belongs to: the one that lists it, else the one whose template matches it. */
+async function resourceOwner(caller: Caller, uri: string, extra: Extra): Promise<SnapshotServer | undefined> {
+  const candidates = caller.snapshot.servers.filter((s) => mayUse(caller, "resource", s));
+  for (const server of candidates) {
+    const resources = (await listing(caller, server, "resources", extra).catch(() => [])) as Resource[];
+    if (resources.some((r) => r.uri === uri)) return server;
+  }
+  return templateOwner(caller, uri, extra);
+}
+
+async function templateOwner(caller: Caller, uri: string, extra: Extra): Promise<SnapshotServer | undefined> {
+  const candidates = caller.snapshot.servers.filter((s) => mayUse(caller, "resource", s));
+  for (const server of candidates) {
+    const templates = (await listing(caller, server, "templates", extra).catch(() => [])) as ResourceTemplate[];
+    if (templates.some((t) => t.uriTemplate === uri || matchesTemplate(t.uriTemplate, uri))) return server;
+  }
+  return undefined;
+}
+
+function matchesTemplate(template: string, uri: string): boolean {
+  try {
+    return new UriTemplate(template).match(uri) !== null;
+  } catch {
+    return false;
+  }
+}

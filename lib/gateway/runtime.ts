@@ -1,0 +1,32 @@
+import { publishNow, startListening } from "@/lib/events/bus";
+import { refreshCatalog } from "@/lib/registry/catalog";
+import { syncPlatformServers } from "@/lib/registry/platform-sync";
+import { onUpstreamListChanged } from "@/lib/upstream/pool";
+
+const REFRESH_DEBOUNCE_MS = 500;
+const pending = new Map<string, NodeJS.Timeout>();
+
+/**
+ * Starts what the MCP endpoint needs in every process: hearing configuration
+ * changes, following upstreams' list_changed notifications, and the
+ * operator's platform servers with their catalogs.
+ */
+export async function startGateway(): Promise<void> {
+  await startListening();
+  onUpstreamListChanged((config, method) => {
+    const key = `${config.id}|${method}`;
+    clearTimeout(pending.get(key));
+    const timer = setTimeout(() => {
+      pending.delete(key);
+      // Tools come from the stored catalog; resources and prompts are asked for live, so only agents need telling.
+      const work =
+        method === "notifications/tools/list_changed"
+          ? refreshCatalog(config.tenantId, config.id)
+          : publishNow({ kind: "config", tenantId: config.tenantId });
+      work.catch((e: Error) => console.error(`[gateway] after ${method} from "${config.name}": ${e.message}`));
+    }, REFRESH_DEBOUNCE_MS);
+    timer.unref();
+    pending.set(key, timer);
+  });
+  for (const s of await syncPlatformServers()) void refreshCatalog(s.tenantId, s.serverId).catch(() => {});
+}

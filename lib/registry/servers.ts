@@ -1,0 +1,180 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { servers, serverTools, type ServerTransport, type UpstreamAuthKind } from "@/db/schema";
+import { inTenant, type Tx } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db-errors";
+import { env } from "@/lib/env";
+import { AppError, notFound } from "@/lib/errors";
+import { publish } from "@/lib/events/bus";
+import { newId } from "@/lib/ids";
+import { assertCan } from "@/lib/rbac/permissions";
+import type { TenantContext } from "@/lib/tenancy/context";
+import { assertPublicUrl } from "@/lib/upstream/url-guard";
+import { parseInput } from "@/lib/validation";
+import { refreshCatalog } from "./catalog";
+import { sealAuth } from "./credentials";
+import { createServerInput, updateServerInput, type CreateServerInput, type UpdateServerInput } from "./schemas";
+
+/** A server as the console and the API show it: credentials only as a masked hint. */
+export type ServerView = {
+  id: string;
+  name: string;
+  description: string;
+  tags: string[];
+  transport: ServerTransport;
+  url: string | null;
+  namespace: string;
+  auth: { kind: UpstreamAuthKind; hint: string | null };
+  timeoutMs: number;
+  enabled: boolean;
+  source: "tenant" | "platform";
+  catalog: { refreshedAt: Date | null; error: string | null; toolCount: number };
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const columns = {
+  id: servers.id,
+  name: servers.name,
+  description: servers.description,
+  tags: servers.tags,
+  transport: servers.transport,
+  url: servers.url,
+  namespace: servers.namespace,
+  authKind: servers.authKind,
+  credentialHint: servers.credentialHint,
+  timeoutMs: servers.timeoutMs,
+  enabled: servers.enabled,
+  source: servers.source,
+  catalogRefreshedAt: servers.catalogRefreshedAt,
+  catalogError: servers.catalogError,
+  createdAt: servers.createdAt,
+  updatedAt: servers.updatedAt,
+  toolCount: sql<number>`(select count(*)::int from ${serverTools} where ${serverTools.serverId} = ${servers.id})`,
+};
+
+type Row = Omit<typeof servers.$inferSelect, "tenantId" | "sealedCredentials" | "platformKey"> & { toolCount: number };
+
+function toView(row: Row): ServerView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    tags: row.tags,
+    transport: row.transport,
+    url: row.url,
+    namespace: row.namespace,
+    auth: { kind: row.authKind, hint: row.credentialHint },
+    timeoutMs: row.timeoutMs,
+    enabled: row.enabled,
+    source: row.source,
+    catalog: { refreshedAt: row.catalogRefreshedAt, error: row.catalogError, toolCount: Number(row.toolCount) },
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export async function listServers(ctx: TenantContext): Promise<ServerView[]> {
+  assertCan(ctx, "servers.read");
+  const rows = await inTenant(ctx.tenant.id, (tx) =>
+    tx.select(columns).from(servers).where(eq(servers.tenantId, ctx.tenant.id)).orderBy(asc(servers.name)),
+  );
+  return rows.map(toView);
+}
+
+export async function getServer(ctx: TenantContext, name: string): Promise<ServerView> {
+  assertCan(ctx, "servers.read");
+  return inTenant(ctx.tenant.id, (tx) => getServerIn(tx, ctx.tenant.id, name));
+}
+
+async function getServerIn(tx: Tx, tenantId: string, name: string, lock = false): Promise<ServerView> {
+  const query = tx
+    .select(columns)
+    .from(servers)
+    .where(and(eq(servers.tenantId, tenantId), eq(servers.name, name)));
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row) throw notFound(`The server "${name}"`);
+  return toView(row);
+}
+
+const nameTaken = (name: string) =>
+  new AppError("conflict", `A server named "${name}" already exists in this tenant.`, { fields: { name: ["This name is taken."] } });
+
+/**
+ * Registers a server and loads its tool catalog. A server that cannot be
+ * reached yet is still registered; its catalog error says why.
+ */
+export async function createServer(ctx: TenantContext, input: CreateServerInput): Promise<ServerView> {
+  assertCan(ctx, "servers.write");
+  const data = parseInput(createServerInput, input);
+  await assertPublicUrl(data.url, env.upstreamPolicy);
+  const id = newId("server");
+  try {
+    await inTenant(ctx.tenant.id, async (tx) => {
+      await tx.insert(servers).values({
+        id,
+        tenantId: ctx.tenant.id,
+        name: data.name,
+        description: data.description,
+        tags: data.tags,
+        transport: data.transport,
+        url: data.url,
+        namespace: data.namespace ?? data.name,
+        timeoutMs: data.timeoutMs,
+        enabled: data.enabled,
+        ...sealAuth(data.auth, ctx.tenant.id, id),
+      });
+      await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw nameTaken(data.name);
+    throw e;
+  }
+  if (data.enabled) await refreshCatalog(ctx.tenant.id, id);
+  return inTenant(ctx.tenant.id, (tx) => getServerIn(tx, ctx.tenant.id, data.name));
+}
+
+export async function updateServer(ctx: TenantContext, name: string, input: UpdateServerInput): Promise<ServerView> {
+  assertCan(ctx, "servers.write");
+  const data = parseInput(updateServerInput, input);
+  if (data.url !== undefined) await assertPublicUrl(data.url, env.upstreamPolicy);
+  const updated = await inTenant(ctx.tenant.id, async (tx) => {
+    const current = await getServerIn(tx, ctx.tenant.id, name, true);
+    const connectionFields = [data.url, data.transport, data.auth] as const;
+    if (current.source === "platform" && (connectionFields.some((f) => f !== undefined) || data.namespace !== undefined)) {
+      throw new AppError("forbidden", "This server is declared by the platform operator; only its description, tags, timeout and enabled state can change here.");
+    }
+    await tx
+      .update(servers)
+      .set({
+        ...(data.description !== undefined && { description: data.description }),
+        ...(data.tags !== undefined && { tags: data.tags }),
+        ...(data.transport !== undefined && { transport: data.transport }),
+        ...(data.url !== undefined && { url: data.url }),
+        ...(data.namespace !== undefined && { namespace: data.namespace }),
+        ...(data.timeoutMs !== undefined && { timeoutMs: data.timeoutMs }),
+        ...(data.enabled !== undefined && { enabled: data.enabled }),
+        ...(data.auth !== undefined && sealAuth(data.auth, ctx.tenant.id, current.id)),
+        updatedAt: new Date(),
+      })
+      .where(and(eq(servers.tenantId, ctx.tenant.id), eq(servers.id, current.id)));
+    await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
+    return getServerIn(tx, ctx.tenant.id, name);
+  });
+  const reconnect = data.url !== undefined || data.transport !== undefined || data.auth !== undefined || data.enabled === true;
+  if (!updated.enabled || !reconnect) return updated;
+  await refreshCatalog(ctx.tenant.id, updated.id);
+  return inTenant(ctx.tenant.id, (tx) => getServerIn(tx, ctx.tenant.id, name));
+}
+
+export async function deleteServer(ctx: TenantContext, name: string): Promise<void> {
+  assertCan(ctx, "servers.write");
+  await inTenant(ctx.tenant.id, async (tx) => {
+    const current = await getServerIn(tx, ctx.tenant.id, name, true);
+    if (current.source === "platform") {
+      throw new AppError("forbidden", "This server is declared by the platform operator; disable it instead.");
+    }
+    await tx.delete(servers).where(and(eq(servers.tenantId, ctx.tenant.id), eq(servers.id, current.id)));
+    await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
+  });
+}
+
