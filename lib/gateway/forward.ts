@@ -2,7 +2,7 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { ErrorCode, McpError, type ProgressToken, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { UpstreamConfig } from "@/lib/upstream/connect";
-import { upstreamMcpError } from "@/lib/upstream/errors";
+import { agentError, upstreamMcpError } from "@/lib/upstream/errors";
 import { acquireUpstream } from "@/lib/upstream/pool";
 import type { AuditNote } from "./audit-note";
 import { trackRequest } from "./live";
@@ -45,7 +45,7 @@ export async function forward<T>(
           : (p) => void extra.sendNotification({ method: "notifications/progress", params: { ...p, progressToken } }).catch(() => {}),
     });
   } catch (e) {
-    if (tracked.signal.aborted || extra.signal.aborted) throw new McpError(ErrorCode.RequestTimeout, "Request cancelled by the client.");
+    if (tracked.signal.aborted || extra.signal.aborted) throw agentError(ErrorCode.RequestTimeout, "Request cancelled by the client.");
     throw asAgentError(e, config);
   } finally {
     note.upstreamMs = performance.now() - started;
@@ -57,7 +57,7 @@ export async function forward<T>(
 /** Errors the SDK client raises itself (timeouts, dropped connections) are ours to explain; the rest came from the upstream. */
 function asAgentError(e: unknown, config: UpstreamConfig): McpError {
   if (e instanceof McpError && e.code !== ErrorCode.RequestTimeout && e.code !== ErrorCode.ConnectionClosed) {
-    return new McpError(e.code, e.message.replace(/^MCP error -?\d+: /, ""), e.data);
+    return agentError(e.code, e.message.replace(/^MCP error -?\d+: /, ""), e.data);
   }
   return upstreamMcpError(e, config);
 }

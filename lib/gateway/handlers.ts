@@ -9,7 +9,6 @@ import {
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
-  McpError,
   ReadResourceRequestSchema,
   SetLevelRequestSchema,
   type Prompt,
@@ -19,6 +18,7 @@ import {
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
 import { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
 import { decide } from "@/lib/policy/decide";
+import { agentError } from "@/lib/upstream/errors";
 import type { RuleTarget } from "@/db/schema";
 import { audited, type Caller } from "./audit-note";
 import { forward, type Extra } from "./forward";
@@ -30,9 +30,9 @@ export const GATEWAY_INFO = { name: "gatehouse", version: "0.1.0" };
 type SharedState = { validator?: AjvJsonSchemaValidator };
 const shared: SharedState = ((globalThis as typeof globalThis & { __gatehouseValidator?: SharedState }).__gatehouseValidator ??= {});
 
-const unknownTool = (name: string) => new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-const unknownPrompt = (name: string) => new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
-const unknownResource = (uri: string) => new McpError(-32002, `Resource not found: ${uri}`);
+const unknownTool = (name: string) => agentError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+const unknownPrompt = (name: string) => agentError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
+const unknownResource = (uri: string) => agentError(-32002, `Resource not found: ${uri}`);
 
 /** May any of the agent's rules ever allow this kind of thing on this server? Saves asking upstreams for nothing. */
 function mayUse(caller: Caller, target: RuleTarget, server: SnapshotServer): boolean {

@@ -41,10 +41,20 @@ export function describeUpstreamError(e: unknown, server: Named): string {
 /** The MCP error an agent gets when an upstream fails its request. */
 export function upstreamMcpError(e: unknown, server: Named): McpError {
   const message = describeUpstreamError(e, server);
-  if (e instanceof McpError && e.code === ErrorCode.RequestTimeout) return new McpError(ErrorCode.RequestTimeout, message);
-  return new McpError(ErrorCode.InternalError, message);
+  if (e instanceof McpError && e.code === ErrorCode.RequestTimeout) return agentError(ErrorCode.RequestTimeout, message);
+  return agentError(ErrorCode.InternalError, message);
 }
 
 function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
+}
+
+/**
+ * An McpError whose message is exactly `message`: the SDK's constructor
+ * prefixes "MCP error <code>:", which the agent's client would add again.
+ */
+export function agentError(code: number, message: string, data?: unknown): McpError {
+  const error = new McpError(code, message, data);
+  error.message = message;
+  return error;
 }
