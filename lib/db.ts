@@ -12,10 +12,23 @@ export type Scope = { tenantId?: string; userId?: string; secretHash?: string };
  */
 export async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const { db } = await getDatabase();
-  return db.transaction(async (tx) => {
+  const callbacks: (() => void)[] = [];
+  const result = await db.transaction(async (tx) => {
+    commitCallbacks.set(tx, callbacks);
     await setScope(tx, scope);
     return fn(tx);
   });
+  for (const callback of callbacks) callback();
+  return result;
+}
+
+const commitCallbacks = new WeakMap<Tx, (() => void)[]>();
+
+/** Runs `fn` in this process once the transaction has committed (never if it rolls back). */
+export function afterCommit(tx: Tx, fn: () => void): void {
+  const callbacks = commitCallbacks.get(tx);
+  if (!callbacks) throw new Error("afterCommit needs a transaction opened by transaction()");
+  callbacks.push(fn);
 }
 
 /** Re-scopes a running transaction, e.g. once a presented secret has revealed its tenant. */

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDatabase, type Tx } from "@/db/client";
+import { afterCommit } from "@/lib/db";
 
 /**
  * What one process tells the others, over Postgres NOTIFY on one channel.
@@ -26,8 +27,13 @@ const state = ((globalThis as typeof globalThis & { __gatehouseBus?: BusState })
   live: false,
 });
 
+/**
+ * Tells every process once `tx` commits. This process hears it at once
+ * (the change must show on its very next request); others over NOTIFY.
+ */
 export async function publish(tx: Tx, event: BusEvent): Promise<void> {
   await tx.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+  afterCommit(tx, () => dispatch(event));
 }
 
 /** Publishes outside any transaction (e.g. a cancellation, which changes no rows). */
