@@ -18,7 +18,8 @@ type Entry = {
   version: string;
   /** Set for per-session clients, which the pool owns and closes. */
   sessionId?: string;
-  client: Promise<Client>;
+  /** The HTTP client session, or the stdio supervisor's current client (it changes when the process restarts). */
+  client: () => Promise<Client>;
   listeners: Set<NotificationListener>;
   lastUsed: number;
   active: number;
@@ -37,7 +38,7 @@ export function onUpstreamListChanged(handler: (config: UpstreamConfig, method: 
 
 export async function acquireUpstream(config: UpstreamConfig, sessionId: string): Promise<Upstream> {
   const key = config.transport === "stdio" ? `${config.id}|${config.version}` : `${config.id}|${config.version}|${sessionId}`;
-  let entry = pool.entries.get(key);
+  let entry: Entry | undefined = pool.entries.get(key);
   if (!entry) {
     const listeners = new Set<NotificationListener>();
     const attach = (client: Client) => {
@@ -47,16 +48,22 @@ export async function acquireUpstream(config: UpstreamConfig, sessionId: string)
         for (const listener of listeners) listener(n);
       };
     };
-    const client =
-      config.transport === "stdio"
-        ? connectStdio(config, attach)
-        : connectHttp(config).then((c) => {
-            attach(c);
-            c.onclose = () => {
-              if (pool.entries.get(key)?.client === client) pool.entries.delete(key);
-            };
-            return c;
-          });
+    let client: () => Promise<Client>;
+    if (config.transport === "stdio") {
+      client = () => connectStdio(config, attach);
+    } else {
+      const session = connectHttp(config).then((c) => {
+        attach(c);
+        c.onclose = () => {
+          if (pool.entries.get(key) === entry) pool.entries.delete(key);
+        };
+        return c;
+      });
+      session.catch(() => {
+        if (pool.entries.get(key) === entry) pool.entries.delete(key);
+      });
+      client = () => session;
+    }
     entry = {
       tenantId: config.tenantId,
       serverId: config.id,
@@ -68,15 +75,12 @@ export async function acquireUpstream(config: UpstreamConfig, sessionId: string)
       active: 0,
     };
     pool.entries.set(key, entry);
-    client.catch(() => {
-      if (pool.entries.get(key) === entry) pool.entries.delete(key);
-    });
     evictOverflow();
     startSweeper();
   }
   entry.lastUsed = Date.now();
   const current = entry;
-  const client = await current.client;
+  const client = await current.client();
   return {
     client,
     listen(listener) {
@@ -106,13 +110,13 @@ export function releaseSession(sessionId: string): void {
 export async function closeAllUpstreams(): Promise<void> {
   const entries = [...pool.entries];
   pool.entries.clear();
-  await Promise.all(entries.map(([, e]) => e.client.then((c) => c.close()).catch(() => {})));
+  await Promise.all(entries.filter(([, e]) => e.sessionId).map(([, e]) => e.client().then((c) => c.close()).catch(() => {})));
 }
 
 function close(key: string, entry: Entry): void {
   pool.entries.delete(key);
   // stdio clients belong to their supervisor, which outlives pool entries.
-  if (entry.sessionId) entry.client.then((c) => c.close()).catch(() => {});
+  if (entry.sessionId) entry.client().then((c) => c.close()).catch(() => {});
 }
 
 function evictOverflow(): void {
