@@ -19,6 +19,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { startFixtureHttp } from "@/test/fixtures/upstream/server";
+import { startGatehouseInFront } from "./conformance-gateway";
 
 const CONFORMANCE_PACKAGE = "@modelcontextprotocol/conformance@0.1.16";
 /** Scenarios 0.1.16 keeps out of its default ("active") suite. */
@@ -191,18 +192,23 @@ async function main(): Promise<number> {
       { label: "fixture (sessions)", results: await runSuite(withSessions.url, "fixture (sessions)", options) },
       { label: "fixture (stateless)", results: await runSuite(stateless.url, "fixture (stateless)", options) },
     ];
-    const gatewayUrl = values["gateway-url"];
-    if (gatewayUrl) {
-      const key = values["gateway-key"] ?? process.env.GATEHOUSE_AGENT_KEY;
-      if (!key) throw new Error("--gateway-url needs an agent key: set GATEHOUSE_AGENT_KEY or pass --gateway-key");
-      const proxy = await startHeaderProxy(new URL(gatewayUrl), { authorization: `Bearer ${key}` });
-      closers.push(proxy.close);
-      runs.push({ label: "gateway", results: await runSuite(proxy.url, "gateway", options) });
+    let gatewayUrl = values["gateway-url"];
+    let key = values["gateway-key"] ?? process.env.GATEHOUSE_AGENT_KEY;
+    if (!gatewayUrl) {
+      // No running Gatehouse given: put one in front of the fixture with sessions.
+      const gatehouse = await startGatehouseInFront(withSessions.url);
+      closers.push(gatehouse.close);
+      gatewayUrl = gatehouse.url;
+      key = gatehouse.key;
     }
+    if (!key) throw new Error("--gateway-url needs an agent key: set GATEHOUSE_AGENT_KEY or pass --gateway-key");
+    const proxy = await startHeaderProxy(new URL(gatewayUrl), { authorization: `Bearer ${key}` });
+    closers.push(proxy.close);
+    runs.push({ label: "fixture through Gatehouse", results: await runSuite(proxy.url, "gateway", options) });
     console.log(markdownTable(runs));
     return [...runs[0]!.results.values()].some((result) => result.status === "fail") ? 1 : 0;
   } finally {
-    await Promise.allSettled(closers.map((close) => close()));
+    for (const close of closers.reverse()) await close().catch(() => {});
   }
 }
 
