@@ -8,7 +8,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const fields: FieldErrors = {};
   for (const issue of result.error.issues) {
     const key = issue.path.length ? issue.path.join(".") : "_";
-    (fields[key] ??= []).push(issue.message);
+    // A bad record key (a header name, a label) says why in its nested issues, not in its own generic message.
+    const messages = issue.code === "invalid_key" ? issue.issues.map((i) => i.message) : [issue.message];
+    (fields[key] ??= []).push(...messages);
   }
   const summary = Object.entries(fields)
     .map(([k, msgs]) => (k === "_" ? msgs[0] : `${k}: ${msgs[0]}`))

@@ -33,8 +33,10 @@ async function selectAgents(tx: Tx, tenantId: string, agentId?: string): Promise
       labels: agents.labels,
       createdAt: agents.createdAt,
       updatedAt: agents.updatedAt,
-      roles: sql<string[]>`coalesce((select array_agg(${accessRoles.name} order by ${accessRoles.name}) from ${roleBindings} join ${accessRoles} on ${accessRoles.id} = ${roleBindings.roleId} where ${roleBindings.agentId} = ${agents.id}), '{}')`,
-      activeKeys: sql<number>`(select count(*)::int from ${agentKeys} where ${agentKeys.agentId} = ${agents.id} and ${agentKeys.revokedAt} is null and (${agentKeys.expiresAt} is null or ${agentKeys.expiresAt} > now()))`,
+      // Drizzle leaves column names unqualified in a one-table select, where a
+      // subquery would read "id" as its own table's: the subqueries name theirs.
+      roles: sql<string[]>`coalesce((select array_agg(r.name order by r.name) from ${roleBindings} b join ${accessRoles} r on r.id = b.role_id where b.agent_id = ${agents}.id), '{}')`,
+      activeKeys: sql<number>`(select count(*)::int from ${agentKeys} k where k.agent_id = ${agents}.id and k.revoked_at is null and (k.expires_at is null or k.expires_at > now()))`,
     })
     .from(agents)
     .where(and(eq(agents.tenantId, tenantId), agentId ? eq(agents.id, agentId) : undefined))

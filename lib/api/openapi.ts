@@ -34,6 +34,13 @@ function describe(op: Operation) {
     schema: { type: "string" },
     description: name === "tenant" ? "Tenant slug" : undefined,
   }));
+  const query = op.query ? (jsonSchema(op.query, "input") as { properties?: Record<string, unknown>; required?: string[] }) : {};
+  const queryParams = Object.entries(query.properties ?? {}).map(([name, schema]) => ({
+    name,
+    in: "query",
+    required: query.required?.includes(name) ?? false,
+    schema,
+  }));
   const responses: Record<string, unknown> = {
     [String(op.status ?? 200)]: op.response
       ? { description: "Success", content: { "application/json": { schema: jsonSchema(op.response, "output") } } }
@@ -42,8 +49,8 @@ function describe(op: Operation) {
   if (op.body) {
     responses["400"] = errorResponse("The body is not valid JSON");
     responses["415"] = errorResponse("The body is not JSON");
-    responses["422"] = errorResponse("The input failed validation; `fields` says which");
   }
+  if (op.body || op.query) responses["422"] = errorResponse("The input failed validation; `fields` says which");
   if (op.auth !== "none") responses["401"] = errorResponse("No valid session or admin token");
   if (op.auth === "tenant" || op.auth === "user") responses["403"] = errorResponse("Your role does not allow this");
   if (op.auth === "tenant") responses["404"] = errorResponse("No such tenant or resource, or you are not a member");
@@ -54,7 +61,7 @@ function describe(op: Operation) {
     tags: [op.tag],
     ...(op.permission ? { description: `Requires the \`${op.permission}\` permission.` } : {}),
     security: security(op.auth),
-    parameters: params,
+    parameters: [...params, ...queryParams],
     ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } } } : {}),
     responses: Object.fromEntries(Object.entries(responses).filter(([, v]) => v !== undefined)),
   };

@@ -17,7 +17,7 @@ export type AuthMode = "tenant" | "principal" | "user" | "none";
 
 export type Operation<A extends AuthMode = AuthMode, B extends z.ZodType | undefined = z.ZodType | undefined> = {
   id: string;
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** OpenAPI path below /api/v1, with `{param}` segments. */
   path: string;
   summary: string;
@@ -26,6 +26,8 @@ export type Operation<A extends AuthMode = AuthMode, B extends z.ZodType | undef
   /** Documented here; enforced by the lib function the handler calls. */
   permission?: Permission;
   body?: B;
+  /** Query parameters, documented here; the lib function the handler calls parses them. */
+  query?: z.ZodObject;
   response?: z.ZodType;
   /** Success status; 204 operations return nothing. */
   status?: 200 | 201 | 204;

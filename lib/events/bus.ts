@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDatabase, type Tx } from "@/db/client";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { afterCommit } from "@/lib/db";
 
 /**
@@ -12,7 +13,9 @@ export type BusEvent =
   /** An agent cancelled one of its requests; whichever process holds it aborts it. */
   | { kind: "cancel"; sessionId: string; requestId: string }
   /** An agent ended its MCP session. */
-  | { kind: "session_ended"; sessionId: string };
+  | { kind: "session_ended"; sessionId: string }
+  /** An agent's answer to a request Gatehouse relayed to it; the process that sent the request is waiting. */
+  | { kind: "agent_response"; sessionId: string; message: JSONRPCMessage };
 
 /** Delivered to subscribers when events may have been missed (the LISTEN connection dropped). */
 export type BusReset = { kind: "reset" };
@@ -36,10 +39,16 @@ export async function publish(tx: Tx, event: BusEvent): Promise<void> {
   afterCommit(tx, () => dispatch(event));
 }
 
-/** Publishes outside any transaction (e.g. a cancellation, which changes no rows). */
-export async function publishNow(event: BusEvent): Promise<void> {
+/** NOTIFY payloads must stay under 8000 bytes. */
+export const MAX_EVENT_BYTES = 7_900;
+
+/** Publishes outside any transaction (e.g. a cancellation, which changes no rows). False if the event is too large to send. */
+export async function publishNow(event: BusEvent): Promise<boolean> {
+  const payload = JSON.stringify(event);
+  if (Buffer.byteLength(payload) > MAX_EVENT_BYTES) return false;
   const { db } = await getDatabase();
-  await db.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+  await db.execute(sql`select pg_notify(${CHANNEL}, ${payload})`);
+  return true;
 }
 
 export function subscribe(handler: Handler): () => void {

@@ -15,7 +15,7 @@ import { publicOrigin } from "@/lib/http/public-origin";
 import { audited, type Caller } from "./audit-note";
 import { buildServer } from "./handlers";
 import { checkHostAndOrigin, isJsonContentType, jsonRpcError, PROTOCOL_VERSIONS, protocolVersionOf, readBody } from "./http";
-import { cancelLocal, openStream } from "./live";
+import { cancelLocal, deliverAgentResponse, openStream } from "./live";
 import { createSession, endSession, findSession, type McpSession } from "./sessions";
 import { getSnapshot, type TenantSnapshot } from "./snapshot";
 import { touchKey } from "./key-usage";
@@ -129,6 +129,8 @@ async function handlePost(req: Request, caller: Caller): Promise<Response> {
 
   if (!isJSONRPCRequest(message)) {
     if (isJSONRPCNotification(message)) await onNotification(session, message);
+    // An answer to a request we relayed; the process that asked may be another one.
+    else if (!deliverAgentResponse(session.id, message)) await publishNow({ kind: "agent_response", sessionId: session.id, message });
     return new Response(null, { status: 202 });
   }
   return answer(req, inSession, message);

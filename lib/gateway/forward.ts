@@ -1,6 +1,6 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import { ErrorCode, McpError, type ProgressToken, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError, type ClientCapabilities, type ProgressToken, type Result, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { UpstreamConfig } from "@/lib/upstream/connect";
 import { agentError, upstreamMcpError } from "@/lib/upstream/errors";
 import { acquireUpstream } from "@/lib/upstream/pool";
@@ -8,6 +8,16 @@ import type { AuditNote } from "./audit-note";
 import { trackRequest } from "./live";
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** The agent side of a forwarded request: its session, its capabilities, and a way to ask it something. */
+export type AgentChannel = {
+  sessionId: string;
+  capabilities: ClientCapabilities;
+  request(request: ServerRequest, signal: AbortSignal): Promise<Result>;
+};
+
+/** Upstream notifications an agent receives while its request runs (list changes go through the catalog). */
+const RELAYED_NOTIFICATIONS = new Set(["notifications/message", "notifications/resources/updated"]);
 
 /** Longest a request may run while the upstream keeps reporting progress. */
 const MAX_TOTAL_MS = 10 * 60_000;
@@ -20,22 +30,27 @@ const MAX_TOTAL_MS = 10 * 60_000;
  */
 export async function forward<T>(
   config: UpstreamConfig,
-  sessionId: string,
+  agent: AgentChannel,
   extra: Extra,
   note: AuditNote,
   send: (client: Client, options: { signal: AbortSignal; timeout: number; maxTotalTimeout: number; resetTimeoutOnProgress: boolean; onprogress?: (p: { progress: number; total?: number; message?: string }) => void }) => Promise<T>,
   progressToken?: ProgressToken,
 ): Promise<T> {
+  const sessionId = agent.sessionId;
   const tracked = trackRequest(sessionId, extra.requestId);
   const started = performance.now();
   let stopListening: (() => void) | undefined;
   try {
-    const upstream = await acquireUpstream(config, sessionId);
-    stopListening = upstream.listen((n) => {
-      if (n.method === "notifications/message") void extra.sendNotification(n).catch(() => {});
+    const upstream = await acquireUpstream(config, sessionId, agent.capabilities);
+    const signal = AbortSignal.any([extra.signal, tracked.signal]);
+    stopListening = upstream.attach({
+      notify: (n) => {
+        if (RELAYED_NOTIFICATIONS.has(n.method)) void extra.sendNotification(n).catch(() => {});
+      },
+      request: (r) => agent.request(r, signal),
     });
     return await send(upstream.client, {
-      signal: AbortSignal.any([extra.signal, tracked.signal]),
+      signal,
       timeout: config.timeoutMs,
       maxTotalTimeout: Math.max(MAX_TOTAL_MS, config.timeoutMs),
       resetTimeoutOnProgress: true,

@@ -11,6 +11,9 @@ import {
   ListToolsRequestSchema,
   ReadResourceRequestSchema,
   SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+  type ClientCapabilities,
   type Prompt,
   type Resource,
   type ResourceTemplate,
@@ -21,7 +24,8 @@ import { decide } from "@/lib/policy/decide";
 import { agentError } from "@/lib/upstream/errors";
 import type { RuleTarget } from "@/db/schema";
 import { audited, type Caller } from "./audit-note";
-import { forward, type Extra } from "./forward";
+import { forward, type AgentChannel, type Extra } from "./forward";
+import { requestFromAgent } from "./live";
 import { visibleTools, type SnapshotServer } from "./snapshot";
 import { encodeName } from "./tool-names";
 
@@ -53,7 +57,7 @@ export function buildServer(caller: Caller): Server {
   const server = new Server(GATEWAY_INFO, {
     capabilities: {
       tools: { listChanged: true },
-      resources: { listChanged: true },
+      resources: { listChanged: true, subscribe: true },
       prompts: { listChanged: true },
       completions: {},
       logging: {},
@@ -62,6 +66,14 @@ export function buildServer(caller: Caller): Server {
     jsonSchemaValidator: shared.validator,
   });
   const sessionId = caller.session?.id ?? "";
+  const capabilities = (caller.session?.clientCapabilities ?? {}) as ClientCapabilities;
+  /** How a forwarded request reaches back to this agent: on the stream of the request it belongs to. */
+  const channel = (extra: Extra): AgentChannel => ({
+    sessionId,
+    capabilities,
+    request: (request, signal) =>
+      requestFromAgent(sessionId, request, (message) => server.transport!.send(message, { relatedRequestId: extra.requestId }), signal),
+  });
 
   server.setRequestHandler(ListToolsRequestSchema, (_req, extra) =>
     audited(caller, "tools/list", extra.requestId, async () => ({ tools: visibleTools(caller.snapshot, caller.agent) })),
@@ -92,7 +104,7 @@ export function buildServer(caller: Caller): Server {
       note.decision = "allowed";
       return forward(
         entry.server.config,
-        sessionId,
+        channel(extra),
         extra,
         note,
         (client, options) => client.callTool({ name: entry.tool.name, arguments: req.params.arguments }, CallToolResultSchema, options),
@@ -130,9 +142,32 @@ export function buildServer(caller: Caller): Server {
       }
       note.server = owner.name;
       note.decision = "allowed";
-      return forward(owner.config, sessionId, extra, note, (client, options) => client.readResource({ uri }, options));
+      return forward(owner.config, channel(extra), extra, note, (client, options) => client.readResource({ uri }, options));
     }),
   );
+
+  for (const [schema, method] of [
+    [SubscribeRequestSchema, "resources/subscribe"],
+    [UnsubscribeRequestSchema, "resources/unsubscribe"],
+  ] as const) {
+    server.setRequestHandler(schema, (req, extra) =>
+      audited(caller, method, extra.requestId, async (note) => {
+        const uri = req.params.uri;
+        note.tool = uri;
+        const owner = await resourceOwner(caller, uri, extra);
+        if (!owner || !allowed(caller, "resource", owner, uri)) {
+          note.decision = "denied";
+          note.outcome = "denied";
+          throw unknownResource(uri);
+        }
+        note.server = owner.name;
+        note.decision = "allowed";
+        return forward(owner.config, channel(extra), extra, note, (client, options) =>
+          method === "resources/subscribe" ? client.subscribeResource({ uri }, options) : client.unsubscribeResource({ uri }, options),
+        );
+      }),
+    );
+  }
 
   server.setRequestHandler(ListPromptsRequestSchema, (_req, extra) =>
     audited(caller, "prompts/list", extra.requestId, async (note) => {
@@ -158,7 +193,7 @@ export function buildServer(caller: Caller): Server {
       note.server = found.server.name;
       note.tool = found.name;
       note.decision = "allowed";
-      return forward(found.server.config, sessionId, extra, note, (client, options) =>
+      return forward(found.server.config, channel(extra), extra, note, (client, options) =>
         client.getPrompt({ name: found.name, arguments: req.params.arguments }, options),
       );
     }),
@@ -173,7 +208,7 @@ export function buildServer(caller: Caller): Server {
         if (!found || !allowed(caller, "prompt", found.server, found.name)) throw unknownPrompt(ref.name);
         note.server = found.server.name;
         note.tool = found.name;
-        return forward(found.server.config, sessionId, extra, note, (client, options) =>
+        return forward(found.server.config, channel(extra), extra, note, (client, options) =>
           client.getServerCapabilities()?.completions ? client.complete({ ...req.params, ref: { type: "ref/prompt", name: found.name } }, options) : Promise.resolve(empty),
         );
       }
@@ -181,7 +216,7 @@ export function buildServer(caller: Caller): Server {
       if (!owner) return empty;
       note.server = owner.name;
       note.tool = ref.uri;
-      return forward(owner.config, sessionId, extra, note, (client, options) =>
+      return forward(owner.config, channel(extra), extra, note, (client, options) =>
         client.getServerCapabilities()?.completions ? client.complete(req.params, options) : Promise.resolve(empty),
       );
     }),
@@ -217,7 +252,8 @@ function listing(caller: Caller, server: SnapshotServer, kind: Kind, extra: Extr
   const hit = listings.get(key);
   if (hit && Date.now() - hit.at < LISTING_TTL_MS) return hit.items;
   const note = { decision: "none" as const };
-  const items = forward(server.config, caller.session?.id ?? "", extra, note, async (client, options) => {
+  const agent: AgentChannel = { sessionId: caller.session?.id ?? "", capabilities: {}, request: () => Promise.reject(new Error("not relayed while listing")) };
+  const items = forward<unknown[]>(server.config, agent, extra, note, async (client, options) => {
     const caps = client.getServerCapabilities() ?? {};
     const all: unknown[] = [];
     let cursor: string | undefined;

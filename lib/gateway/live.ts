@@ -1,5 +1,6 @@
-import type { JSONRPCNotification } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError, type JSONRPCMessage, type JSONRPCNotification, type Result } from "@modelcontextprotocol/sdk/types.js";
 import { subscribe } from "@/lib/events/bus";
+import { randomBase62 } from "@/lib/ids";
 import type { McpSession } from "./sessions";
 
 /**
@@ -8,11 +9,19 @@ import type { McpSession } from "./sessions";
  * streams (so configuration changes reach agents as list_changed).
  */
 type Stream = { tenantId: string; send(message: JSONRPCNotification): void; close(): void };
-type LiveState = { inflight: Map<string, AbortController>; streams: Map<string, Set<Stream>>; subscribed: boolean };
+type Pending = { resolve(result: Result): void; reject(error: Error): void };
+type LiveState = {
+  inflight: Map<string, AbortController>;
+  streams: Map<string, Set<Stream>>;
+  /** Requests sent to agents (relayed sampling, elicitation, roots) awaiting their answer. */
+  pending: Map<string, Pending>;
+  subscribed: boolean;
+};
 
 const live: LiveState = ((globalThis as typeof globalThis & { __gatehouseLive?: LiveState }).__gatehouseLive ??= {
   inflight: new Map(),
   streams: new Map(),
+  pending: new Map(),
   subscribed: false,
 });
 
@@ -24,6 +33,7 @@ function ensureSubscribed(): void {
   live.subscribed = true;
   subscribe((event) => {
     if (event.kind === "cancel") cancelLocal(event.sessionId, event.requestId);
+    if (event.kind === "agent_response") deliverAgentResponse(event.sessionId, event.message);
     if (event.kind === "session_ended") for (const stream of live.streams.get(event.sessionId) ?? []) stream.close();
     if (event.kind === "config") {
       for (const streams of live.streams.values()) {
@@ -123,5 +133,64 @@ export function notifySession(sessionId: string, message: JSONRPCNotification): 
   const streams = live.streams.get(sessionId);
   if (!streams?.size) return false;
   for (const stream of streams) stream.send(message);
+  return true;
+}
+
+/** Longest Gatehouse waits for an agent to answer a relayed request (a person may be answering an elicitation). */
+const AGENT_ANSWER_MS = 10 * 60_000;
+
+/**
+ * Sends a request to the agent (on the stream of the request it relates to)
+ * and waits for its answer, which arrives as a later POST, in any process.
+ */
+export function requestFromAgent(
+  sessionId: string,
+  request: { method: string; params?: Record<string, unknown> },
+  send: (message: JSONRPCMessage) => Promise<void>,
+  signal: AbortSignal,
+): Promise<Result> {
+  ensureSubscribed();
+  const id = `gatehouse-${randomBase62(16)}`;
+  const key = inflightKey(sessionId, id);
+  return new Promise<Result>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      live.pending.delete(key);
+    };
+    const onAbort = () => {
+      done();
+      reject(new McpError(ErrorCode.ConnectionClosed, "The agent request this belonged to has ended."));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new McpError(ErrorCode.RequestTimeout, `The agent did not answer ${request.method} in time.`));
+    }, AGENT_ANSWER_MS);
+    timer.unref();
+    signal.addEventListener("abort", onAbort, { once: true });
+    live.pending.set(key, {
+      resolve: (result) => {
+        done();
+        resolve(result);
+      },
+      reject: (error) => {
+        done();
+        reject(error);
+      },
+    });
+    send({ jsonrpc: "2.0", id, method: request.method, params: request.params }).catch((e: Error) => {
+      done();
+      reject(e);
+    });
+  });
+}
+
+/** Hands an agent's answer to the relayed request waiting for it here; false if none waits in this process. */
+export function deliverAgentResponse(sessionId: string, message: JSONRPCMessage): boolean {
+  if (!("id" in message) || "method" in message || message.id === undefined) return false;
+  const pending = live.pending.get(inflightKey(sessionId, message.id));
+  if (!pending) return false;
+  if ("error" in message) pending.reject(new McpError(message.error.code, message.error.message, message.error.data));
+  else pending.resolve(message.result);
   return true;
 }

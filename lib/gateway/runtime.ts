@@ -1,7 +1,8 @@
 import { publishNow, startListening } from "@/lib/events/bus";
 import { refreshCatalog } from "@/lib/registry/catalog";
 import { syncPlatformServers } from "@/lib/registry/platform-sync";
-import { onUpstreamListChanged } from "@/lib/upstream/pool";
+import { onIdleUpstreamNotification, onUpstreamListChanged } from "@/lib/upstream/pool";
+import { notifySession } from "./live";
 
 const REFRESH_DEBOUNCE_MS = 500;
 const pending = new Map<string, NodeJS.Timeout>();
@@ -13,6 +14,8 @@ const pending = new Map<string, NodeJS.Timeout>();
  */
 export async function startGateway(): Promise<void> {
   await startListening();
+  // A resource update or log message outside any agent request goes to the session's GET stream, if this process holds it.
+  onIdleUpstreamNotification((sessionId, notification) => void notifySession(sessionId, { jsonrpc: "2.0", ...notification }));
   onUpstreamListChanged((config, method) => {
     const key = `${config.id}|${method}`;
     clearTimeout(pending.get(key));

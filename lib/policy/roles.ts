@@ -8,7 +8,7 @@ import { newId } from "@/lib/ids";
 import { assertCan } from "@/lib/rbac/permissions";
 import type { TenantContext } from "@/lib/tenancy/context";
 import { parseInput } from "@/lib/validation";
-import { createRoleInput, updateRoleInput, type CreateRoleInput, type RuleInput, type UpdateRoleInput } from "./schemas";
+import { createRoleInput, updateRoleInput, type CreateRoleInput, type ReplaceRoleInput, type RuleInput, type UpdateRoleInput } from "./schemas";
 
 export type Rule = { target: RuleTarget; server: string; pattern: string; effect: RuleEffect };
 
@@ -30,7 +30,8 @@ async function selectRoles(tx: Tx, tenantId: string, name?: string): Promise<Acc
       description: accessRoles.description,
       createdAt: accessRoles.createdAt,
       updatedAt: accessRoles.updatedAt,
-      agents: sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', ${agents.id}, 'name', ${agents.name}) order by ${agents.name}) from ${roleBindings} join ${agents} on ${agents.id} = ${roleBindings.agentId} where ${roleBindings.roleId} = ${accessRoles.id}), '[]'::json)`,
+      // Qualified by hand: drizzle leaves columns unqualified in a one-table select.
+      agents: sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', a.id, 'name', a.name) order by a.name) from ${roleBindings} b join ${agents} a on a.id = b.agent_id where b.role_id = ${accessRoles}.id), '[]'::json)`,
     })
     .from(accessRoles)
     .where(and(eq(accessRoles.tenantId, tenantId), name !== undefined ? eq(accessRoles.name, name) : undefined))
@@ -112,6 +113,26 @@ export async function updateRole(ctx: TenantContext, name: string, input: Update
     if (isUniqueViolation(e) && data.name) throw nameTaken(data.name);
     throw e;
   }
+}
+
+/**
+ * Creates the role named `name`, or replaces its description and rules with
+ * the given ones (omitted means empty): the same input always leaves the same
+ * role, for config as code. Agents bound to an existing role stay bound.
+ */
+export async function upsertRole(ctx: TenantContext, name: string, input: ReplaceRoleInput): Promise<AccessRole> {
+  assertCan(ctx, "roles.write");
+  const data = parseInput(createRoleInput, { ...input, name });
+  return inTenant(ctx.tenant.id, async (tx) => {
+    const [role] = await tx
+      .insert(accessRoles)
+      .values({ id: newId("role"), tenantId: ctx.tenant.id, name: data.name, description: data.description })
+      .onConflictDoUpdate({ target: [accessRoles.tenantId, accessRoles.name], set: { description: data.description, updatedAt: new Date() } })
+      .returning({ id: accessRoles.id });
+    await replaceRules(tx, ctx.tenant.id, role!.id, data.rules);
+    await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
+    return getRoleIn(tx, ctx.tenant.id, data.name);
+  });
 }
 
 export async function deleteRole(ctx: TenantContext, name: string): Promise<void> {

@@ -44,3 +44,7 @@ export const updateRoleInput = z
   .partial()
   .strict();
 export type UpdateRoleInput = z.input<typeof updateRoleInput>;
+
+/** The body of a create-or-replace (PUT): the role's whole state but its name, which the path gives. */
+export const replaceRoleInput = createRoleInput.omit({ name: true });
+export type ReplaceRoleInput = z.input<typeof replaceRoleInput>;

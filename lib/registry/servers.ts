@@ -49,7 +49,8 @@ const columns = {
   catalogError: servers.catalogError,
   createdAt: servers.createdAt,
   updatedAt: servers.updatedAt,
-  toolCount: sql<number>`(select count(*)::int from ${serverTools} where ${serverTools.serverId} = ${servers.id})`,
+  // Qualified by hand: drizzle leaves columns unqualified in a one-table select.
+  toolCount: sql<number>`(select count(*)::int from ${serverTools} t where t.server_id = ${servers}.id)`,
 };
 
 type Row = Omit<typeof servers.$inferSelect, "tenantId" | "sealedCredentials" | "platformKey"> & { toolCount: number };

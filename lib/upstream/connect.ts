@@ -2,6 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import type { ServerTransport } from "@/db/schema";
 import { env } from "@/lib/env";
 import { unseal } from "@/lib/secrets/seal";
@@ -32,7 +33,7 @@ export const GATEHOUSE_CLIENT_INFO = { name: "gatehouse", version: "0.1.0" };
  * SSE). Requests go through the SSRF-guarded fetch, with the server's sealed
  * credentials opened only here, in memory, for the outgoing headers.
  */
-export async function connectHttp(config: UpstreamConfig): Promise<Client> {
+export async function connectHttp(config: UpstreamConfig, capabilities: ClientCapabilities = {}): Promise<Client> {
   if (!config.url) throw new Error(`server ${config.name} has no URL`);
   const auth: UpstreamAuth = config.sealedCredentials
     ? (JSON.parse(unseal(config.sealedCredentials, sealContext(config.tenantId, config.id))) as UpstreamAuth)
@@ -48,7 +49,7 @@ export async function connectHttp(config: UpstreamConfig): Promise<Client> {
     config.transport === "sse"
       ? new SSEClientTransport(url, { fetch, requestInit: { headers }, eventSourceInit: { fetch } })
       : new StreamableHTTPClientTransport(url, { fetch, requestInit: { headers } });
-  const client = new Client(GATEHOUSE_CLIENT_INFO);
+  const client = new Client(GATEHOUSE_CLIENT_INFO, { capabilities: relayableCapabilities(capabilities) });
   try {
     await client.connect(transport, { timeout: config.timeoutMs });
   } catch (e) {
@@ -63,4 +64,13 @@ export function connectStdio(config: UpstreamConfig, onConnected?: (client: Clie
   const command = config.platformKey ? platformCommand(config.platformKey) : undefined;
   if (!command) throw new Error(`the platform no longer declares the stdio server ${config.platformKey ?? config.name}`);
   return stdioClient(command, onConnected);
+}
+
+/** The agent's capabilities that Gatehouse can relay for an upstream: what the agent answers itself. */
+function relayableCapabilities(agent: ClientCapabilities): ClientCapabilities {
+  const out: ClientCapabilities = {};
+  if (agent.sampling) out.sampling = agent.sampling;
+  if (agent.elicitation) out.elicitation = agent.elicitation;
+  if (agent.roots) out.roots = { listChanged: false };
+  return out;
 }

@@ -20,14 +20,17 @@ export function describeUpstreamError(e: unknown, server: Named): string {
   const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : "";
   const text = `${message} ${cause}`;
   const status = /HTTP (\d{3})|\((\d{3})\)|status(?: code)? (\d{3})/i.exec(text);
+  // The SDK's StreamableHTTPError and SseError carry the HTTP status as `code`, not in the message.
+  const errorCode = (e as { code?: unknown } | null)?.code;
+  const httpStatus = typeof errorCode === "number" && errorCode >= 400 && errorCode < 600 ? errorCode : undefined;
   if (/more than [\d.]+ ?[KMG]?i?B/i.test(text)) return `${prefix} answered too much: ${/more than [\d.]+ ?[KMG]?i?B/i.exec(text)![0]}.`;
   if (/refuses|resolves to|private address|loopback|link-local|metadata/i.test(text) && /address/i.test(text)) return `${prefix}: ${truncate(message, 300)}`;
   if (/ECONNREFUSED/.test(text)) return `${prefix} could not be reached (connection refused).`;
   if (/ENOTFOUND|EAI_AGAIN/.test(text)) return `${prefix} could not be reached (its host name does not resolve).`;
   if (/ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|timed? ?out/i.test(text)) return `${prefix} did not answer within ${server.timeoutMs} ms.`;
   if (/ECONNRESET|socket hang up|other side closed|UND_ERR_SOCKET/i.test(text)) return `${prefix} dropped the connection.`;
-  if (status) {
-    const code = Number(status[1] ?? status[2] ?? status[3]);
+  if (httpStatus || status) {
+    const code = httpStatus ?? Number(status![1] ?? status![2] ?? status![3]);
     if (code === 401 || code === 403) return `${prefix} refused Gatehouse's credentials (HTTP ${code}).`;
     if (code === 404) return `${prefix} has no MCP endpoint at this URL (HTTP 404).`;
     return `${prefix} answered HTTP ${code}.`;

@@ -1,16 +1,23 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { ServerNotification } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError, type ClientCapabilities, type Result, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { connectHttp, connectStdio, type UpstreamConfig } from "./connect";
 
-/** Receives an upstream's notifications while it is attached to a pooled client. */
-export type NotificationListener = (notification: ServerNotification) => void;
+/**
+ * Where an upstream's messages go while an agent request is using it: its
+ * notifications (log messages, resource updates), and the requests it makes
+ * of its client (sampling, elicitation, roots), which only the agent can answer.
+ */
+export type UpstreamRelay = {
+  notify(notification: ServerNotification): void;
+  request(request: ServerRequest): Promise<Result>;
+};
 
 /**
  * A pooled upstream client. HTTP upstreams get one client session per agent
  * session (so an upstream's log messages and per-session state reach only
  * that agent); a stdio upstream has one process and so one shared client.
  */
-export type Upstream = { client: Client; listen(listener: NotificationListener): () => void };
+export type Upstream = { client: Client; attach(relay: UpstreamRelay): () => void };
 
 type Entry = {
   tenantId: string;
@@ -20,7 +27,8 @@ type Entry = {
   sessionId?: string;
   /** The HTTP client session, or the stdio supervisor's current client (it changes when the process restarts). */
   client: () => Promise<Client>;
-  listeners: Set<NotificationListener>;
+  /** Agent requests using this client now; the latest gets what the upstream sends. */
+  relays: UpstreamRelay[];
   lastUsed: number;
   active: number;
 };
@@ -28,31 +36,56 @@ type Entry = {
 const IDLE_MS = 5 * 60_000;
 const MAX_ENTRIES = 2_000;
 
-type PoolState = { entries: Map<string, Entry>; sweeper?: NodeJS.Timeout; onListChanged?: (config: UpstreamConfig, method: string) => void };
+type PoolState = {
+  entries: Map<string, Entry>;
+  sweeper?: NodeJS.Timeout;
+  onListChanged?: (config: UpstreamConfig, method: string) => void;
+  onIdleNotification?: (sessionId: string, notification: ServerNotification) => void;
+};
 const pool: PoolState = ((globalThis as typeof globalThis & { __gatehousePool?: PoolState }).__gatehousePool ??= { entries: new Map() });
+
+/** Where a per-session upstream's notifications go when no agent request is using it (the session's GET stream). */
+export function onIdleUpstreamNotification(handler: (sessionId: string, notification: ServerNotification) => void): void {
+  pool.onIdleNotification = handler;
+}
 
 /** Called when any upstream says its tools, resources or prompts changed. */
 export function onUpstreamListChanged(handler: (config: UpstreamConfig, method: string) => void): void {
   pool.onListChanged = handler;
 }
 
-export async function acquireUpstream(config: UpstreamConfig, sessionId: string): Promise<Upstream> {
+/**
+ * The pooled client for this server and agent session. `capabilities` are
+ * the agent's, declared upstream so the upstream may ask for sampling or
+ * elicitation, which are relayed to the agent.
+ */
+export async function acquireUpstream(config: UpstreamConfig, sessionId: string, capabilities: ClientCapabilities = {}): Promise<Upstream> {
   const key = config.transport === "stdio" ? `${config.id}|${config.version}` : `${config.id}|${config.version}|${sessionId}`;
   let entry: Entry | undefined = pool.entries.get(key);
   if (!entry) {
-    const listeners = new Set<NotificationListener>();
+    const relays: UpstreamRelay[] = [];
     const attach = (client: Client) => {
       client.fallbackNotificationHandler = async (notification) => {
         const n = notification as ServerNotification;
-        if (n.method.endsWith("/list_changed")) pool.onListChanged?.(config, n.method);
-        for (const listener of listeners) listener(n);
+        if (n.method.endsWith("/list_changed")) {
+          pool.onListChanged?.(config, n.method);
+          return;
+        }
+        const relay = relays.at(-1);
+        if (relay) relay.notify(n);
+        else if (config.transport !== "stdio") pool.onIdleNotification?.(sessionId, n);
+      };
+      client.fallbackRequestHandler = async (request) => {
+        const relay = relays.at(-1);
+        if (!relay) throw new McpError(ErrorCode.InvalidRequest, "No agent request is in progress to answer this.");
+        return relay.request(request as ServerRequest);
       };
     };
     let client: () => Promise<Client>;
     if (config.transport === "stdio") {
       client = () => connectStdio(config, attach);
     } else {
-      const session = connectHttp(config).then((c) => {
+      const session = connectHttp(config, capabilities).then((c) => {
         attach(c);
         c.onclose = () => {
           if (pool.entries.get(key) === entry) pool.entries.delete(key);
@@ -70,7 +103,7 @@ export async function acquireUpstream(config: UpstreamConfig, sessionId: string)
       version: config.version,
       sessionId: config.transport === "stdio" ? undefined : sessionId,
       client,
-      listeners,
+      relays,
       lastUsed: Date.now(),
       active: 0,
     };
@@ -83,11 +116,12 @@ export async function acquireUpstream(config: UpstreamConfig, sessionId: string)
   const client = await current.client();
   return {
     client,
-    listen(listener) {
-      current.listeners.add(listener);
+    attach(relay) {
+      current.relays.push(relay);
       current.active++;
       return () => {
-        current.listeners.delete(listener);
+        const at = current.relays.indexOf(relay);
+        if (at >= 0) current.relays.splice(at, 1);
         current.active--;
         current.lastUsed = Date.now();
       };
