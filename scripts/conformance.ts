@@ -3,12 +3,14 @@
 //   --suite all|active          scenarios to run (default all: active + pending)
 //   --fixture-port N            port of the fixture with sessions (default: any free port)
 //   --stateless-port N          port of the stateless fixture (default: any free port)
-//   --gateway-url URL           also run through Gatehouse, e.g. http://127.0.0.1:3000/t/acme/mcp;
-//                               the agent key comes from GATEHOUSE_AGENT_KEY (or --gateway-key)
+//   --gateway-url URL           run through this running Gatehouse, e.g. http://127.0.0.1:3000/t/acme/mcp
+//                               (key from GATEHOUSE_AGENT_KEY or --gateway-key); without it, Gatehouse is
+//                               started in front of the fixture on a throwaway database on the Postgres
+//                               server of TEST_DATABASE_URL (default postgres://root@127.0.0.1:5432/test)
 //   --verbose                   echo the suite's own output
 // The suite cannot send custom headers, so the gateway run goes through a local
 // forwarding proxy that adds `Authorization: Bearer <agent key>`.
-// Exits 1 if the fixture with sessions fails any scenario.
+// Exits 1 if the fixture with sessions fails a scenario, or one it passes fails through Gatehouse.
 import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
@@ -206,7 +208,13 @@ async function main(): Promise<number> {
     closers.push(proxy.close);
     runs.push({ label: "fixture through Gatehouse", results: await runSuite(proxy.url, "gateway", options) });
     console.log(markdownTable(runs));
-    return [...runs[0]!.results.values()].some((result) => result.status === "fail") ? 1 : 0;
+    // The target: every scenario that passes directly also passes through Gatehouse.
+    const direct = runs[0]!.results;
+    const gateway = runs.at(-1)!.results;
+    const regressions = [...direct].filter(([scenario, r]) => r.status === "pass" && gateway.get(scenario)?.status !== "pass").map(([s]) => s);
+    if (regressions.length) console.error(`Pass directly but not through Gatehouse: ${regressions.join(", ")}`);
+    const directFailures = [...direct.values()].some((result) => result.status === "fail");
+    return directFailures || regressions.length ? 1 : 0;
   } finally {
     for (const close of closers.reverse()) await close().catch(() => {});
   }
