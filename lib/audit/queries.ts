@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvents, auditOutcomes, auditDecisions } from "@/db/schema";
 import { inTenant } from "@/lib/db";
@@ -46,16 +46,22 @@ export type AuditQueryInput = z.input<typeof auditQueryInput>;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type AuditPage = { events: AuditEvent[]; nextCursor: string | null };
 
-function encodeCursor(e: AuditEvent): string {
-  return Buffer.from(JSON.stringify([e.occurredAt.toISOString(), e.id])).toString("base64url");
+// Postgres keeps microseconds and a JS Date only milliseconds, so the cursor
+// carries the time as Postgres wrote it; a millisecond would skip the events
+// that share it.
+const cursorTime = sql<string>`to_char(${auditEvents.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+function encodeCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString("base64url");
 }
 
-function decodeCursor(cursor: string): { at: Date; id: string } {
+function decodeCursor(cursor: string): { at: string; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
-    const date = new Date(at);
-    if (typeof id !== "string" || Number.isNaN(date.getTime())) throw new Error();
-    return { at: date, id };
+    // The round trip refuses dates a JS Date would roll over (February 30) and Postgres would not take.
+    if (typeof id !== "string" || typeof at !== "string" || !CURSOR_TIME.test(at) || new Date(at).toISOString().slice(0, 19) !== at.slice(0, 19)) throw new Error();
+    return { at, id };
   } catch {
     throw new AppError("validation_failed", "The cursor is not one this API gave out.", { fields: { cursor: ["Invalid cursor."] } });
   }
@@ -80,16 +86,20 @@ export async function listAuditEvents(ctx: TenantContext, input: AuditQueryInput
   if (q.to) where.push(lte(auditEvents.occurredAt, q.to));
   if (q.cursor) {
     const c = decodeCursor(q.cursor);
-    where.push(or(lt(auditEvents.occurredAt, c.at), and(eq(auditEvents.occurredAt, c.at), lt(auditEvents.id, c.id))));
+    where.push(sql`(${auditEvents.occurredAt}, ${auditEvents.id}) < (${c.at}::timestamptz, ${c.id})`);
   }
   const rows = await inTenant(ctx.tenant.id, (tx) =>
     tx
-      .select()
+      .select({ ...getTableColumns(auditEvents), cursorTime })
       .from(auditEvents)
       .where(and(...where))
       .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
       .limit(q.limit + 1),
   );
-  const events = rows.slice(0, q.limit);
-  return { events, nextCursor: rows.length > q.limit ? encodeCursor(events[events.length - 1]!) : null };
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    events: page.map(({ cursorTime: _, ...event }) => event),
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.cursorTime, last.id) : null,
+  };
 }
