@@ -13,11 +13,11 @@ const groups: Array<{ title: string | null; items: Item[] }> = [
   {
     title: "Gateway",
     items: [
-      { href: "/servers", label: "Servers", icon: ServersIcon, soon: true },
-      { href: "/agents", label: "Agents", icon: AgentsIcon, soon: true },
-      { href: "/roles", label: "Roles", icon: RolesIcon, soon: true },
+      { href: "/servers", label: "Servers", icon: ServersIcon },
+      { href: "/agents", label: "Agents", icon: AgentsIcon },
+      { href: "/roles", label: "Roles", icon: RolesIcon },
       { href: "/approvals", label: "Approvals", icon: ApprovalsIcon, soon: true },
-      { href: "/audit", label: "Audit", icon: AuditIcon, soon: true },
+      { href: "/audit", label: "Audit", icon: AuditIcon },
     ],
   },
   {

@@ -18,3 +18,18 @@ export function formatDate(d: Date): string {
 export function formatDateTime(d: Date): string {
   return dateTimeFormat.format(d);
 }
+
+const timeFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZone: "UTC",
+});
+
+/** "21 Nov 2025, 14:03:07" (UTC, to the second: for logs). */
+export function formatTimestamp(d: Date): string {
+  return timeFormat.format(d);
+}

@@ -1,7 +1,7 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { cx } from "./cx";
-import { inputStyles, selectStyles } from "./styles";
+import { inputStyles, selectStyles, textareaStyles } from "./styles";
 
 type FieldShell = {
   /** The input's name; also its id (prefixed) and the key of its errors. */
@@ -57,6 +57,24 @@ export function TextField({ name, label, hint, errors, className, idPrefix, ...i
         aria-describedby={describedBy(hintId, errorId, hint, errors)}
         className={inputStyles(invalid)}
         {...input}
+      />
+    </Shell>
+  );
+}
+
+/** A labelled multi-line text input with an optional hint and its errors. */
+export function TextAreaField({ name, label, hint, errors, className, idPrefix, ...textarea }: FieldShell & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "name" | "id">) {
+  const { id, hintId, errorId } = ids(name, idPrefix);
+  const invalid = Boolean(errors?.length);
+  return (
+    <Shell id={id} hintId={hintId} errorId={errorId} label={label} hint={hint} errors={errors} className={className}>
+      <textarea
+        id={id}
+        name={name}
+        aria-invalid={invalid || undefined}
+        aria-describedby={describedBy(hintId, errorId, hint, errors)}
+        className={textareaStyles(invalid)}
+        {...textarea}
       />
     </Shell>
   );

@@ -20,6 +20,9 @@ const controlBase =
 export const inputStyles = (invalid: boolean) =>
   `${controlBase} h-9 read-only:bg-zinc-50 read-only:text-zinc-600 dark:read-only:bg-zinc-800/60 dark:read-only:text-zinc-300 ${invalid ? "border-red-500 dark:border-red-500" : "border-zinc-300 dark:border-zinc-700"}`;
 
+export const textareaStyles = (invalid: boolean) =>
+  `${controlBase} min-h-20 py-2 leading-relaxed ${invalid ? "border-red-500 dark:border-red-500" : "border-zinc-300 dark:border-zinc-700"}`;
+
 export const selectStyles = (invalid = false) =>
   `${controlBase} h-9 pr-8 ${invalid ? "border-red-500 dark:border-red-500" : "border-zinc-300 dark:border-zinc-700"}`;
 
@@ -27,3 +30,5 @@ export const cardStyles = "rounded-lg border border-zinc-200 bg-white shadow-xs 
 
 export const linkStyles =
   "font-medium text-indigo-600 underline-offset-2 hover:underline dark:text-indigo-400";
+
+export const checkboxStyles = "size-4 shrink-0 rounded border-zinc-300 accent-indigo-600 dark:border-zinc-600";

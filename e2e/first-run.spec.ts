@@ -36,12 +36,25 @@ test("first run: setup, tenants, invitation, isolation", async ({ page, baseURL 
   await page.getByLabel("Password").fill(OWNER.password);
   await page.getByLabel("Tenant name").fill(OWNER.tenantName);
   await page.getByLabel("Tenant slug").fill(OWNER.tenantSlug);
+  await expect(page.getByLabel("Also create a demo tenant with example tools")).toBeChecked();
   await page.getByRole("button", { name: "Create owner and tenant" }).click();
 
   // Setup signs the owner in and opens the new tenant's console.
   await expect(page).toHaveURL(new RegExp(`/${OWNER.tenantSlug}$`));
   await expect(tenantSwitcher(page)).toHaveValue(OWNER.tenantSlug);
   await expect(tenantSwitcher(page).locator("option:checked")).toHaveText(OWNER.tenantName);
+
+  // The demo option is on by default: a Demo tenant exists too, and a notice on the owner's tenant points at it.
+  const demoNotice = page.getByRole("main").getByRole("status").filter({ hasText: "A demo tenant" });
+  await expect(demoNotice).toBeVisible();
+  await demoNotice.getByRole("link", { name: "Issue its agent a key and connect" }).click();
+  await expect(page).toHaveURL(/\/demo\/agents$/);
+  await expect(page.locator('tr[data-agent="demo-agent"]')).toContainText("demo-user");
+  await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Servers" }).click();
+  await expect(page.locator('tr[data-server="demo"]')).toContainText("Platform");
+  await page.goto(`/${OWNER.tenantSlug}`);
+  await demoNotice.getByRole("button", { name: "Dismiss" }).click();
+  await expect(demoNotice).toHaveCount(0);
 
   // The setup page is gone for good.
   await page.goto("/setup");

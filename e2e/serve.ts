@@ -10,7 +10,15 @@ import { createTempDataDir, createThrowawayDatabase } from "../test/database";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = process.env.E2E_PORT ?? "3210";
-const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, AUTH_SECRET: randomBytes(33).toString("base64url") };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  PORT: port,
+  AUTH_SECRET: randomBytes(33).toString("base64url"),
+  // Specs start fixture upstreams on this machine; the URL guard refuses loopback otherwise.
+  GATEHOUSE_UPSTREAM_ALLOW: process.env.GATEHOUSE_UPSTREAM_ALLOW ?? "127.0.0.1/32",
+  // PostgreSQL needs a key to seal upstream credentials; a fresh one per run.
+  GATEHOUSE_ENCRYPTION_KEY: process.env.GATEHOUSE_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+};
 delete env.DATABASE_URL;
 
 if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {

@@ -139,6 +139,7 @@ describe("listAuditEvents", () => {
     [{ cursor: Buffer.from('["2026-03-01T10:00:00Z",42]').toString("base64url") }, "cursor", "Invalid cursor."],
     [{ cursor: Buffer.from('{"at":1}').toString("base64url") }, "cursor", "Invalid cursor."],
     [{ cursor: Buffer.from('["Sun, 01 Mar 2026 10:00:00 GMT","evt_x"]').toString("base64url") }, "cursor", "Invalid cursor."],
+    [{ cursor: Buffer.from('["2026-02-30T10:00:00.000000Z","evt_x"]').toString("base64url") }, "cursor", "Invalid cursor."],
     [{ limit: 0 }, "limit", "At least 1."],
     [{ limit: 201 }, "limit", "At most 200 per page."],
     [{ limit: "ten" }, "limit", "Invalid input: expected number, received NaN"],

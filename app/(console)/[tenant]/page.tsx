@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ComponentType, SVGProps } from "react";
 import { Badge } from "@/components/badge";
+import { DemoTenantNotice } from "@/components/demo-tenant-notice";
 import { AgentsIcon, ApprovalsIcon, ArrowRightIcon, AuditIcon, MembersIcon, RolesIcon, ServersIcon, SettingsIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
 import { RoleBadge } from "@/components/role-badge";
 import { cardStyles } from "@/components/styles";
 import { ROLE_DESCRIPTIONS } from "@/lib/rbac/permissions";
+import { actorUserId } from "@/lib/tenancy/context";
 import { listMembers } from "@/lib/tenancy/members";
 import { getTenantContext } from "./tenant-context";
 
@@ -34,6 +36,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
   return (
     <>
       <PageHeader title={ctx.tenant.name} description="Overview of this tenant: who administers it and where each part of the gateway is configured." />
+      <DemoTenantNotice userId={actorUserId(ctx) ?? ""} current={ctx.tenant.slug} className="mb-6" />
 
       <dl className="grid gap-4 sm:grid-cols-3">
         <div className={`${cardStyles} p-5`}>

@@ -5,6 +5,7 @@ import { NewPasswordField, TextField } from "@/components/field";
 import { fieldErrors, FormError, typed } from "@/components/form-error";
 import { PendingFieldset } from "@/components/pending-fieldset";
 import { SubmitButton } from "@/components/submit-button";
+import { checkboxStyles } from "@/components/styles";
 import { TenantFields } from "@/components/tenant-fields";
 import { setupAction } from "../actions";
 
@@ -31,6 +32,24 @@ export function SetupForm() {
             Your first tenant
           </p>
           <TenantFields state={state} nameField="tenantName" slugField="tenantSlug" />
+          <div className="flex items-start gap-2.5">
+            <input
+              id="f-demo"
+              type="checkbox"
+              name="demo"
+              defaultChecked={state && !state.ok ? state.values?.demo === "on" : true}
+              aria-describedby="f-demo-hint"
+              className={`${checkboxStyles} mt-0.5`}
+            />
+            <div>
+              <label htmlFor="f-demo" className="text-sm font-medium text-zinc-800 dark:text-zinc-200">
+                Also create a demo tenant with example tools
+              </label>
+              <p id="f-demo-hint" className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
+                A separate tenant with a built-in example server, a role and an agent, to try the MCP endpoint at once. Delete it whenever you like.
+              </p>
+            </div>
+          </div>
         </fieldset>
         <SubmitButton className="w-full">Create owner and tenant</SubmitButton>
       </PendingFieldset>
