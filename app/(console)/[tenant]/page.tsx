@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ComponentType, SVGProps } from "react";
+import { headers } from "next/headers";
 import { Badge } from "@/components/badge";
+import { CodeBlock } from "@/components/code-block";
 import { DemoTenantNotice } from "@/components/demo-tenant-notice";
 import { AgentsIcon, ApprovalsIcon, ArrowRightIcon, AuditIcon, MembersIcon, RolesIcon, ServersIcon, SettingsIcon } from "@/components/icons";
 import { PageHeader } from "@/components/page-header";
 import { RoleBadge } from "@/components/role-badge";
 import { cardStyles } from "@/components/styles";
+import { publicOrigin } from "@/lib/http/public-origin";
 import { ROLE_DESCRIPTIONS } from "@/lib/rbac/permissions";
 import { actorUserId } from "@/lib/tenancy/context";
 import { listMembers } from "@/lib/tenancy/members";
@@ -20,11 +23,11 @@ type QuickLink = { href: string; title: string; text: string; action?: string; i
 const links: QuickLink[] = [
   { href: "/members", title: "Members", text: "Invite people, set their console roles, remove access.", action: "Invite a person", icon: MembersIcon },
   { href: "/settings", title: "Settings", text: "Rename the tenant and manage admin API tokens.", action: "Create an API token", icon: SettingsIcon },
-  { href: "/servers", title: "Servers", text: "Register the upstream MCP servers agents may reach.", icon: ServersIcon, soon: true },
-  { href: "/agents", title: "Agents", text: "Give each agent an identity and a key.", icon: AgentsIcon, soon: true },
-  { href: "/roles", title: "Roles", text: "Decide which agent may call which tool, on which conditions.", icon: RolesIcon, soon: true },
+  { href: "/servers", title: "Servers", text: "Register the upstream MCP servers agents may reach.", action: "Add a server", icon: ServersIcon },
+  { href: "/agents", title: "Agents", text: "Give each agent an identity, keys and roles; connect its client.", action: "Create an agent", icon: AgentsIcon },
+  { href: "/roles", title: "Roles", text: "Decide which agent may call which tool.", action: "Edit access rules", icon: RolesIcon },
   { href: "/approvals", title: "Approvals", text: "Let a person approve sensitive tool calls.", icon: ApprovalsIcon, soon: true },
-  { href: "/audit", title: "Audit", text: "Every call and change, in a tamper-evident log.", icon: AuditIcon, soon: true },
+  { href: "/audit", title: "Audit", text: "Every agent request: who called what, the decision and the outcome.", action: "Search the audit log", icon: AuditIcon },
 ];
 
 export default async function OverviewPage({ params }: { params: Promise<{ tenant: string }> }) {
@@ -32,6 +35,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
   const ctx = await getTenantContext(slug);
   const members = await listMembers(ctx);
   const base = `/${ctx.tenant.slug}`;
+  const endpoint = `${publicOrigin(await headers()) || ""}/t/${ctx.tenant.slug}/mcp`;
 
   return (
     <>
@@ -61,10 +65,15 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
         </div>
       </dl>
 
-      <div className="mt-6 rounded-lg border border-dashed border-zinc-300 px-5 py-4 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-        <span className="font-medium text-zinc-900 dark:text-zinc-100">MCP endpoint:</span> not served yet. The endpoint agents connect to, with its servers,
-        agents and access roles, arrives with a later release; today Gatehouse manages who administers each tenant.
-      </div>
+      <section aria-labelledby="endpoint-heading" className="mt-6">
+        <h2 id="endpoint-heading" className="mb-2 text-sm font-semibold text-zinc-900 dark:text-zinc-50">
+          MCP endpoint
+        </h2>
+        <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">
+          Agents connect here with an agent key (streamable HTTP). Each agent sees the tools its roles allow; every request is audited.
+        </p>
+        <CodeBlock code={endpoint} testId="mcp-endpoint" title="Endpoint URL" copyLabel="Copy endpoint URL" />
+      </section>
 
       <h2 className="mt-10 mb-4 text-base font-semibold text-zinc-900 dark:text-zinc-50">Areas</h2>
       <ul className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">
