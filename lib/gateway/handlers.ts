@@ -22,7 +22,7 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv
 import { decide } from "@/lib/policy/decide";
 import { agentError } from "@/lib/upstream/errors";
 import type { RuleTarget } from "@/db/schema";
-import { audited, type Caller } from "./audit-note";
+import { audited, type AuditNote, type Caller } from "./audit-note";
 import { forward, type AgentChannel, type Extra } from "./forward";
 import { fanOut, listing, resolvePrompt, resourceOwner, templateOwner } from "./listings";
 import { requestFromAgent } from "./live";
@@ -125,44 +125,40 @@ export function buildServer(caller: Caller): Server {
     }),
   );
 
+  /** The server a resource request goes to; a resource the agent may not use looks like one that does not exist. */
+  const permittedOwner = async (uri: string, extra: Extra, note: AuditNote): Promise<SnapshotServer> => {
+    note.tool = uri;
+    const owner = await resourceOwner(caller, uri, extra);
+    if (!owner || !allowed(caller, "resource", owner, uri)) {
+      note.decision = "denied";
+      note.outcome = "denied";
+      throw unknownResource(uri);
+    }
+    note.server = owner.name;
+    note.decision = "allowed";
+    return owner;
+  };
+
   server.setRequestHandler(ReadResourceRequestSchema, (req, extra) =>
     audited(caller, "resources/read", extra.requestId, async (note) => {
-      const uri = req.params.uri;
-      note.tool = uri;
-      const owner = await resourceOwner(caller, uri, extra);
-      if (!owner || !allowed(caller, "resource", owner, uri)) {
-        note.decision = "denied";
-        note.outcome = "denied";
-        throw unknownResource(uri);
-      }
-      note.server = owner.name;
-      note.decision = "allowed";
-      return forward(owner.config, channel(extra), extra, note, (client, options) => client.readResource({ uri }, options));
+      const owner = await permittedOwner(req.params.uri, extra, note);
+      return forward(owner.config, channel(extra), extra, note, (client, options) => client.readResource({ uri: req.params.uri }, options));
     }),
   );
 
-  for (const [schema, method] of [
-    [SubscribeRequestSchema, "resources/subscribe"],
-    [UnsubscribeRequestSchema, "resources/unsubscribe"],
-  ] as const) {
-    server.setRequestHandler(schema, (req, extra) =>
-      audited(caller, method, extra.requestId, async (note) => {
-        const uri = req.params.uri;
-        note.tool = uri;
-        const owner = await resourceOwner(caller, uri, extra);
-        if (!owner || !allowed(caller, "resource", owner, uri)) {
-          note.decision = "denied";
-          note.outcome = "denied";
-          throw unknownResource(uri);
-        }
-        note.server = owner.name;
-        note.decision = "allowed";
-        return forward(owner.config, channel(extra), extra, note, (client, options) =>
-          method === "resources/subscribe" ? client.subscribeResource({ uri }, options) : client.unsubscribeResource({ uri }, options),
-        );
-      }),
-    );
-  }
+  server.setRequestHandler(SubscribeRequestSchema, (req, extra) =>
+    audited(caller, "resources/subscribe", extra.requestId, async (note) => {
+      const owner = await permittedOwner(req.params.uri, extra, note);
+      return forward(owner.config, channel(extra), extra, note, (client, options) => client.subscribeResource({ uri: req.params.uri }, options));
+    }),
+  );
+
+  server.setRequestHandler(UnsubscribeRequestSchema, (req, extra) =>
+    audited(caller, "resources/unsubscribe", extra.requestId, async (note) => {
+      const owner = await permittedOwner(req.params.uri, extra, note);
+      return forward(owner.config, channel(extra), extra, note, (client, options) => client.unsubscribeResource({ uri: req.params.uri }, options));
+    }),
+  );
 
   server.setRequestHandler(ListPromptsRequestSchema, (_req, extra) =>
     audited(caller, "prompts/list", extra.requestId, async (note) => {
