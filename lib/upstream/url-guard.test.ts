@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -178,6 +179,23 @@ describe("createGuardedFetch", () => {
   });
 
   const guarded = (policy: NetworkPolicy, maxResponseBytes = MIB) => createGuardedFetch({ policy, maxResponseBytes });
+
+  it("leaves no listener on a long-lived caller signal once each body is read", async () => {
+    const session = new AbortController();
+    const fetchGuarded = guarded(LOOPBACK_ALLOWED);
+    for (let i = 0; i < 50; i++) {
+      const response = await fetchGuarded(`${base}/json`, { method: "POST", body: "{}", signal: session.signal });
+      await response.text();
+      await (await fetchGuarded(`${base}/empty`, { signal: session.signal })).text();
+    }
+    expect(getEventListeners(session.signal, "abort")).toHaveLength(0);
+  });
+
+  it("still aborts a request when the caller's signal fires", async () => {
+    const session = new AbortController();
+    session.abort(new Error("session closed"));
+    await expect(guarded(LOOPBACK_ALLOWED)(`${base}/json`, { signal: session.signal })).rejects.toThrow();
+  });
 
   it("refuses a loopback server under the default policy, before sending anything", async () => {
     const before = requestsServed;

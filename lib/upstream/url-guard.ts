@@ -206,12 +206,17 @@ function tooLarge(maxBytes: number): AppError {
   );
 }
 
-/** Re-wraps the response so that reading more than `maxBytes` of body errors, whatever content-length claims. */
-function limitBody(response: Awaited<ReturnType<typeof undiciFetch>>, maxBytes: number): Response {
+/**
+ * Re-wraps the response so that reading more than `maxBytes` of body errors,
+ * whatever content-length claims. `done` runs once the body is finished with.
+ */
+function limitBody(response: Awaited<ReturnType<typeof undiciFetch>>, maxBytes: number, done: () => void): Response {
   if (Number(response.headers.get("content-length")) > maxBytes) {
+    done();
     void response.body?.cancel();
     throw tooLarge(maxBytes);
   }
+  if (!response.body) done();
   // undici's stream types come from node:stream/web, the same classes Node's global Response takes.
   const source = response.body as unknown as ReadableStream<Uint8Array> | null;
   let received = 0;
@@ -219,9 +224,12 @@ function limitBody(response: Awaited<ReturnType<typeof undiciFetch>>, maxBytes: 
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         received += chunk.byteLength;
-        if (received > maxBytes) controller.error(tooLarge(maxBytes));
-        else controller.enqueue(chunk);
+        if (received > maxBytes) {
+          done();
+          controller.error(tooLarge(maxBytes));
+        } else controller.enqueue(chunk);
       },
+      flush: done,
     }),
   );
   const limited = new Response(body, {
@@ -247,17 +255,32 @@ export function createGuardedFetch(options: GuardedFetchOptions): typeof fetch {
     const requestInit = input instanceof Request
       ? { method: input.method, headers: input.headers, body: input.body, signal: input.signal, duplex: "half", ...init }
       : init;
+    // The SDK hands every request of a session the same long-lived signal, and
+    // undici keeps its listener on it until the request is garbage-collected:
+    // give undici a signal of its own per request, unlinked when the body ends.
+    const outer = (requestInit as { signal?: AbortSignal | null } | undefined)?.signal ?? undefined;
+    const inner = new AbortController();
+    const forward = () => inner.abort(outer?.reason);
+    if (outer?.aborted) forward();
+    else outer?.addEventListener("abort", forward, { once: true });
+    let linked = true;
+    const unlink = () => {
+      if (!linked) return;
+      linked = false;
+      outer?.removeEventListener("abort", forward);
+    };
     let response: Awaited<ReturnType<typeof undiciFetch>>;
     try {
       // Redirects are never followed here: undici would carry the credential
       // headers Gatehouse injects to wherever one points. The SDK follows
       // same-origin redirects itself by calling this fetch again, so each hop
       // is checked like the first.
-      response = await undiciFetch(url, { ...(requestInit as UndiciRequestInit), dispatcher, redirect: "manual" });
+      response = await undiciFetch(url, { ...(requestInit as UndiciRequestInit), signal: inner.signal, dispatcher, redirect: "manual" });
     } catch (e) {
+      unlink();
       const cause = (e as { cause?: unknown }).cause;
       throw cause instanceof AppError ? cause : e;
     }
-    return limitBody(response, options.maxResponseBytes);
+    return limitBody(response, options.maxResponseBytes, unlink);
   };
 }
