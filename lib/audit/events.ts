@@ -1,5 +1,6 @@
+import { sql } from "drizzle-orm";
+import { getDatabase } from "@/db/client";
 import { auditEvents, type AuditDecision, type AuditOutcome } from "@/db/schema";
-import { inTenant } from "@/lib/db";
 import { newId } from "@/lib/ids";
 
 /** One agent request through the MCP endpoint, as the audit log keeps it. */
@@ -31,29 +32,21 @@ const MAX_STORED_ARGUMENT_BYTES = 64 * 1024;
  * its answer: a call the log does not show never happened.
  */
 export async function recordAgentRequest(event: AgentRequestEvent): Promise<void> {
-  await inTenant(event.tenantId, (tx) =>
-    tx.insert(auditEvents).values({
-      id: newId("event"),
-      tenantId: event.tenantId,
-      action: "mcp.request",
-      agentId: event.agentId,
-      agentName: event.agentName,
-      keyPrefix: event.keyPrefix,
-      sessionId: event.sessionId,
-      method: event.method,
-      server: event.server ?? null,
-      tool: event.tool ?? null,
-      arguments: storedArguments(event.arguments),
-      decision: event.decision,
-      outcome: event.outcome,
-      error: event.error ? event.error.slice(0, 2000) : null,
-      upstreamMs: event.upstreamMs == null ? null : Math.round(event.upstreamMs),
-      totalMs: Math.round(event.totalMs),
-      clientName: event.clientName ?? null,
-      clientVersion: event.clientVersion ?? null,
-      jsonrpcId: event.jsonrpcId == null ? null : String(event.jsonrpcId),
-    }),
-  );
+  const { db } = await getDatabase();
+  const args = storedArguments(event.arguments);
+  // One autocommit statement instead of BEGIN, scope, INSERT, COMMIT: this is on
+  // every agent request's path. The scope is set in the same statement, so the
+  // tenant policy checks the row and the setting ends with it.
+  await db.execute(sql`
+    insert into ${auditEvents} (id, tenant_id, action, agent_id, agent_name, key_prefix, session_id, method, server, tool,
+      arguments, decision, outcome, error, upstream_ms, total_ms, client_name, client_version, jsonrpc_id)
+    select ${newId("event")}, ${event.tenantId}, 'mcp.request', ${event.agentId}, ${event.agentName}, ${event.keyPrefix},
+      ${event.sessionId}, ${event.method}, ${event.server ?? null}, ${event.tool ?? null},
+      ${args === null ? null : JSON.stringify(args)}::jsonb, ${event.decision}, ${event.outcome},
+      ${event.error ? event.error.slice(0, 2000) : null}, ${event.upstreamMs == null ? null : Math.round(event.upstreamMs)}::int,
+      ${Math.round(event.totalMs)}::int, ${event.clientName ?? null}, ${event.clientVersion ?? null},
+      ${event.jsonrpcId == null ? null : String(event.jsonrpcId)}
+    from (select set_config('app.tenant_id', ${event.tenantId}, true)) as scope`);
 }
 
 function storedArguments(args: unknown): unknown {
