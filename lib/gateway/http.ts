@@ -20,7 +20,11 @@ function hostName(host: string): string {
   return h.replace(/:\d+$/, "");
 }
 
+let hostsCache: Set<string> | undefined;
+
+/** Read once: the settings it comes from are fixed for the life of the process. */
 function allowedHosts(): Set<string> {
+  if (hostsCache) return hostsCache;
   const hosts = new Set([...LOOPBACK_HOSTS, ...env.GATEHOUSE_ALLOWED_HOSTS.map(hostName)]);
   const pinned = process.env.AUTH_URL;
   if (pinned) {
@@ -30,6 +34,7 @@ function allowedHosts(): Set<string> {
       // next-auth reports a malformed AUTH_URL.
     }
   }
+  hostsCache = hosts;
   return hosts;
 }
 
