@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { getDatabase, type Tx } from "@/db/client";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
@@ -24,10 +25,14 @@ type Handler = (event: BusEvent | BusReset) => void;
 
 const CHANNEL = "gatehouse_events";
 
-type BusState = { handlers: Set<Handler>; listening?: Promise<void>; live: boolean };
+/** Marks this process's own events: it has acted on them already and skips them when NOTIFY brings them back. */
+const encode = (event: BusEvent) => JSON.stringify({ ...event, origin: state.origin });
+
+type BusState = { handlers: Set<Handler>; listening?: Promise<void>; live: boolean; origin: string };
 const state = ((globalThis as typeof globalThis & { __gatehouseBus?: BusState }).__gatehouseBus ??= {
   handlers: new Set(),
   live: false,
+  origin: randomUUID(),
 });
 
 /**
@@ -35,16 +40,21 @@ const state = ((globalThis as typeof globalThis & { __gatehouseBus?: BusState })
  * (the change must show on its very next request); others over NOTIFY.
  */
 export async function publish(tx: Tx, event: BusEvent): Promise<void> {
-  await tx.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+  await tx.execute(sql`select pg_notify(${CHANNEL}, ${encode(event)})`);
   afterCommit(tx, () => dispatch(event));
 }
 
 /** NOTIFY payloads must stay under 8000 bytes. */
 export const MAX_EVENT_BYTES = 7_900;
 
-/** Publishes outside any transaction (e.g. a cancellation, which changes no rows). False if the event is too large to send. */
+/**
+ * Publishes outside any transaction (e.g. a cancellation, which changes no
+ * rows), here at once and to the other processes. False if the event is too
+ * large to send to them.
+ */
 export async function publishNow(event: BusEvent): Promise<boolean> {
-  const payload = JSON.stringify(event);
+  dispatch(event);
+  const payload = encode(event);
   if (Buffer.byteLength(payload) > MAX_EVENT_BYTES) return false;
   const { db } = await getDatabase();
   await db.execute(sql`select pg_notify(${CHANNEL}, ${payload})`);
@@ -70,13 +80,13 @@ export function startListening(): Promise<void> {
     const database = await getDatabase();
     await database.listen(CHANNEL, {
       onMessage: (payload) => {
-        let event: BusEvent;
+        let event: BusEvent & { origin?: string };
         try {
-          event = JSON.parse(payload) as BusEvent;
+          event = JSON.parse(payload) as BusEvent & { origin?: string };
         } catch {
           return;
         }
-        dispatch(event);
+        if (event.origin !== state.origin) dispatch(event);
       },
       onDown: () => {
         state.live = false;
