@@ -19,25 +19,12 @@ export async function startGatehouseInFront(upstreamUrl: string): Promise<{ url:
     GATEHOUSE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     GATEHOUSE_UPSTREAM_ALLOW: "127.0.0.1/32",
   });
-  const { transaction } = await import("@/lib/db");
-  const { insertUser } = await import("@/lib/auth/users");
-  const { createTenant } = await import("@/lib/tenancy/tenants");
-  const { createServer } = await import("@/lib/registry/servers");
-  const { createRole } = await import("@/lib/policy/roles");
-  const { createAgent } = await import("@/lib/agents/agents");
-  const { createAgentKey } = await import("@/lib/agents/keys");
+  const { createGatewayTenant } = await import("@/test/gateway");
   const { closeDatabase } = await import("@/db/client");
-
-  const owner = await transaction({}, (tx) => insertUser(tx, { email: "conformance@example.com", name: "Conformance", password: randomBytes(16).toString("hex") }));
-  const tenant = await createTenant(owner.id, { slug: "conformance", name: "Conformance" });
-  const ctx = { tenant, actor: { kind: "user" as const, userId: owner.id, email: owner.email, name: owner.name }, role: "owner" as const };
-  await createServer(ctx, { name: "fixture", transport: "streamable_http", url: upstreamUrl, namespace: "" });
-  await createRole(ctx, {
-    name: "everything",
+  const { slug, key: secret } = await createGatewayTenant({
+    server: { transport: "streamable_http", url: upstreamUrl, namespace: "" },
     rules: (["tool", "prompt", "resource"] as const).map((target) => ({ target, server: "*", pattern: "*", effect: "allow" as const })),
   });
-  const agent = await createAgent(ctx, { name: "conformance-suite", roles: ["everything"] });
-  const { secret } = await createAgentKey(ctx, agent.id, {});
 
   const child = spawn(process.execPath, ["--import", "tsx", "test/gateway-process.ts"], { env: process.env, stdio: ["ignore", "pipe", "inherit"] });
   let origin: string | undefined;
@@ -50,7 +37,7 @@ export async function startGatehouseInFront(upstreamUrl: string): Promise<{ url:
   }
   if (!origin) throw new Error(`the gateway process did not start: ${buffer}`);
   return {
-    url: `${origin}/t/${tenant.slug}/mcp`,
+    url: `${origin}/t/${slug}/mcp`,
     key: secret,
     close: async () => {
       child.kill("SIGTERM");

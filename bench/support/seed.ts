@@ -1,27 +1,14 @@
 // Seeds the benchmark's tenants through the same lib functions the console and
 // the admin API call. Imported only after bench/gateway.ts has set DATABASE_URL
 // and GATEHOUSE_ENCRYPTION_KEY, because lib/env reads them on first import.
-import { randomBytes } from "node:crypto";
 import { closeDatabase } from "@/db/client";
 import { createAgent } from "@/lib/agents/agents";
 import { createAgentKey } from "@/lib/agents/keys";
-import { insertUser } from "@/lib/auth/users";
-import { transaction } from "@/lib/db";
 import { createRole } from "@/lib/policy/roles";
 import { createServer } from "@/lib/registry/servers";
-import type { TenantContext } from "@/lib/tenancy/context";
-import { createTenant } from "@/lib/tenancy/tenants";
+import { createTestTenant } from "@/test/factories";
 
 export type SeededTenant = { id: string; slug: string; keys: string[] };
-
-let owner: { id: string; email: string; name: string } | undefined;
-
-async function ownerUser() {
-  owner ??= await transaction({}, (tx) =>
-    insertUser(tx, { email: `bench-${randomBytes(4).toString("hex")}@example.com`, name: "Benchmark owner", password: randomBytes(18).toString("base64url") }),
-  );
-  return owner;
-}
 
 /**
  * A tenant with one role allowing every tool of every server, `agents` agents
@@ -29,13 +16,8 @@ async function ownerUser() {
  * streamable-HTTP server named "fixture" at that URL.
  */
 export async function seedTenant(options: { slug: string; agents: number; fixtureUrl?: string }): Promise<SeededTenant> {
-  const user = await ownerUser();
-  const tenant = await createTenant(user.id, { slug: options.slug, name: `Benchmark ${options.slug}` });
-  const ctx: TenantContext = {
-    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
-    actor: { kind: "user", userId: user.id, email: user.email, name: user.name },
-    role: "owner",
-  };
+  const ctx = await createTestTenant({ slug: options.slug, name: `Benchmark ${options.slug}` });
+  const tenant = ctx.tenant;
   if (options.fixtureUrl) {
     const server = await createServer(ctx, { name: "fixture", transport: "streamable_http", url: options.fixtureUrl });
     if (server.catalog.error) throw new Error(`seeding ${options.slug}: the fixture's catalog did not load: ${server.catalog.error}`);
