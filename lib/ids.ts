@@ -16,6 +16,9 @@ export const ID_PREFIXES = {
   rule: "rul",
   session: "ses",
   event: "evt",
+  approval: "apr",
+  vote: "vot",
+  delivery: "whd",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

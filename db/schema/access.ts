@@ -4,8 +4,11 @@ import { tenants } from "./tenancy";
 
 export const ruleTargets = ["tool", "prompt", "resource"] as const;
 export type RuleTarget = (typeof ruleTargets)[number];
-export const ruleEffects = ["allow", "deny"] as const;
+export const ruleEffects = ["allow", "deny", "require_approval"] as const;
 export type RuleEffect = (typeof ruleEffects)[number];
+/** Console roles whose members may approve a held call, from the least to the most privileged. */
+export const approverRoles = ["reviewer", "admin", "owner"] as const;
+export type ApproverRole = (typeof approverRoles)[number];
 
 /** An access role: an ordered list of rules, bound to agents. */
 export const accessRoles = pgTable(
@@ -25,7 +28,9 @@ export const accessRoles = pgTable(
 
 /**
  * One rule of a role: which server (name or `*`), which tool, prompt or
- * resource (a glob over the upstream's own name or URI), and its effect.
+ * resource (a glob over the upstream's own name or URI), an optional CEL
+ * condition, and its effect. The approval columns are set for
+ * require_approval only; the message for deny only.
  */
 export const accessRules = pgTable(
   "access_rules",
@@ -42,6 +47,12 @@ export const accessRules = pgTable(
     server: text().notNull(),
     pattern: text().notNull(),
     effect: text({ enum: ruleEffects }).notNull(),
+    condition: text(),
+    /** Shown to the agent when this rule denies a call. */
+    message: text(),
+    approverRole: text({ enum: approverRoles }),
+    approvalsRequired: integer(),
+    approvalTtlSeconds: integer(),
   },
   (t) => [index().on(t.tenantId), index().on(t.roleId)],
 );

@@ -1,12 +1,16 @@
 import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { tenants } from "./tenancy";
 
-export const auditDecisions = ["allowed", "denied", "none"] as const;
+export const auditDecisions = ["allowed", "denied", "approval_required", "none"] as const;
 export type AuditDecision = (typeof auditDecisions)[number];
-export const auditOutcomes = ["ok", "error", "denied"] as const;
+/** `pending`: the call was held for approval and no decision came in time. */
+export const auditOutcomes = ["ok", "error", "denied", "pending"] as const;
 export type AuditOutcome = (typeof auditOutcomes)[number];
 
-/** One agent request through the MCP endpoint. Append-only. */
+/**
+ * What happened: an agent request through the MCP endpoint (`mcp.request`) or
+ * a change of an approval (`approval.requested`, …). Append-only.
+ */
 export const auditEvents = pgTable(
   "audit_events",
   {
@@ -32,9 +36,20 @@ export const auditEvents = pgTable(
     clientName: text(),
     clientVersion: text(),
     jsonrpcId: text(),
+    /** The rule that decided, e.g. `payments#2`, and why in words. */
+    rule: text(),
+    reason: text(),
+    /** The approval this event belongs to: the held call and every change of its request. */
+    approvalId: text(),
+    /** The person behind an approval decision. */
+    actorId: text(),
+    actorName: text(),
+    comment: text(),
   },
   (t) => [
     index("audit_events_tenant_time_idx").on(t.tenantId, t.occurredAt.desc(), t.id.desc()),
     index("audit_events_tenant_agent_idx").on(t.tenantId, t.agentId, t.occurredAt.desc()),
+    index("audit_events_tenant_session_idx").on(t.tenantId, t.sessionId, t.occurredAt.desc()),
+    index("audit_events_tenant_approval_idx").on(t.tenantId, t.approvalId),
   ],
 );

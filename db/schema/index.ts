@@ -6,3 +6,5 @@ export * from "./agents";
 export * from "./access";
 export * from "./gateway";
 export * from "./audit";
+export * from "./approvals";
+export * from "./webhooks";

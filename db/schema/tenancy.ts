@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const consoleRoles = ["owner", "admin", "reviewer", "auditor", "viewer"] as const;
@@ -11,6 +11,8 @@ export const tenants = pgTable(
     id: text().primaryKey(),
     slug: text().notNull(),
     name: text().notNull(),
+    /** How long a tools/call needing approval stays open for a reviewer's decision. */
+    approvalWaitSeconds: integer().notNull().default(30),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("tenants_slug_key").on(t.slug)],

@@ -9,7 +9,10 @@ import { consoleRoles } from "@/lib/rbac/permissions";
 import { createServerInput, updateServerInput } from "@/lib/registry/schemas";
 import { acceptInvitationSignUpInput, addMemberInput, changeRoleInput, createTenantInput, updateTenantInput } from "@/lib/tenancy/schemas";
 import { setupInput } from "@/lib/tenancy/setup";
+import { approvalOperations } from "./approval-operations";
 import { defineOperation } from "./operation";
+import { policyOperations } from "./policy-operations";
+import { webhookOperations } from "./webhook-operations";
 
 const timestamp = z.iso.datetime();
 const role = z.enum(consoleRoles);
@@ -553,4 +556,7 @@ export const operations = {
     query: auditQueryInput,
     response: z.object({ events: z.array(auditEvent), nextCursor: z.string().nullable() }),
   }),
+  ...policyOperations,
+  ...approvalOperations,
+  ...webhookOperations,
 };

@@ -1,0 +1,2 @@
+/** Admin API operations of this area; spread into `operations` (lib/api/operations.ts). */
+export const approvalOperations = {};
