@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { auditDecisions, auditOutcomes, ruleEffects, ruleTargets, serverTransports, upstreamAuthKinds } from "@/db/schema";
+import { approverRoles, auditDecisions, auditOutcomes, ruleEffects, ruleTargets, serverTransports, upstreamAuthKinds } from "@/db/schema";
 import { createAdminTokenInput, tokenRoles } from "@/lib/admin-tokens/schemas";
 import { createAgentInput, createAgentKeyInput, updateAgentInput } from "@/lib/agents/schemas";
 import { auditQueryInput } from "@/lib/audit/queries";
@@ -17,7 +17,7 @@ import { webhookOperations } from "./webhook-operations";
 const timestamp = z.iso.datetime();
 const role = z.enum(consoleRoles);
 
-const tenant = z.object({ id: z.string(), slug: z.string(), name: z.string(), createdAt: timestamp });
+const tenant = z.object({ id: z.string(), slug: z.string(), name: z.string(), approvalWaitSeconds: z.number().int(), createdAt: timestamp });
 const tenantWithRole = tenant.extend({ role });
 const member = z.object({ id: z.string(), userId: z.string(), email: z.string(), name: z.string(), role, createdAt: timestamp });
 const invitation = z.object({ id: z.string(), email: z.string(), role, expiresAt: timestamp, createdAt: timestamp, expired: z.boolean() });
@@ -94,7 +94,20 @@ const accessRole = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string(),
-  rules: z.array(z.object({ target: z.enum(ruleTargets), server: z.string(), pattern: z.string(), effect: z.enum(ruleEffects) })),
+  rules: z.array(
+    z.object({
+      target: z.enum(ruleTargets),
+      server: z.string(),
+      pattern: z.string(),
+      effect: z.enum(ruleEffects),
+      condition: z.string().nullable().meta({ description: "CEL expression; the rule applies only when it is true" }),
+      message: z.string().nullable().meta({ description: "deny: what the agent is told" }),
+      approval: z
+        .object({ approverRole: z.enum(approverRoles), approvalsRequired: z.number().int(), ttlSeconds: z.number().int() })
+        .nullable()
+        .meta({ description: "require_approval: who approves (that console role or above), how many different people, how long the request stays open" }),
+    }),
+  ),
   agents: z.array(z.object({ id: z.string(), name: z.string() })),
   createdAt: timestamp,
   updatedAt: timestamp,
@@ -121,6 +134,12 @@ const auditEvent = z.object({
   clientName: z.string().nullable(),
   clientVersion: z.string().nullable(),
   jsonrpcId: z.string().nullable(),
+  rule: z.string().nullable().meta({ description: "The rule that decided, `role#position`" }),
+  reason: z.string().nullable().meta({ description: "Why it was decided so, in words" }),
+  approvalId: z.string().nullable().meta({ description: "The approval request this event belongs to" }),
+  actorId: z.string().nullable().meta({ description: "The person behind an approval decision" }),
+  actorName: z.string().nullable(),
+  comment: z.string().nullable(),
 });
 
 export const schemas = { tenant, tenantWithRole, member, invitation, adminToken, user, server, catalogTool, serverProbe, agent, agentKey, accessRole, auditEvent };

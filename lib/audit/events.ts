@@ -22,6 +22,9 @@ export type AgentRequestEvent = {
   clientName?: string | null;
   clientVersion?: string | null;
   jsonrpcId?: string | number | null;
+  rule?: string | null;
+  reason?: string | null;
+  approvalId?: string | null;
 };
 
 /** Arguments larger than this are stored as a marker with their size; issue 5 brings redaction and truncation proper. */
@@ -39,13 +42,14 @@ export async function recordAgentRequest(event: AgentRequestEvent): Promise<void
   // tenant policy checks the row and the setting ends with it.
   await db.execute(sql`
     insert into ${auditEvents} (id, tenant_id, action, agent_id, agent_name, key_prefix, session_id, method, server, tool,
-      arguments, decision, outcome, error, upstream_ms, total_ms, client_name, client_version, jsonrpc_id)
+      arguments, decision, outcome, error, upstream_ms, total_ms, client_name, client_version, jsonrpc_id, rule, reason, approval_id)
     select ${newId("event")}, ${event.tenantId}, 'mcp.request', ${event.agentId}, ${event.agentName}, ${event.keyPrefix},
       ${event.sessionId}, ${event.method}, ${event.server ?? null}, ${event.tool ?? null},
       ${args === null ? null : JSON.stringify(args)}::jsonb, ${event.decision}, ${event.outcome},
       ${event.error ? event.error.slice(0, 2000) : null}, ${event.upstreamMs == null ? null : Math.round(event.upstreamMs)}::int,
       ${Math.round(event.totalMs)}::int, ${event.clientName ?? null}, ${event.clientVersion ?? null},
-      ${event.jsonrpcId == null ? null : String(event.jsonrpcId)}
+      ${event.jsonrpcId == null ? null : String(event.jsonrpcId)}, ${event.rule ?? null}, ${event.reason ? event.reason.slice(0, 2000) : null},
+      ${event.approvalId ?? null}
     from (select set_config('app.tenant_id', ${event.tenantId}, true)) as scope`);
 }
 

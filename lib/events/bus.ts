@@ -15,6 +15,10 @@ export type BusEvent =
   | { kind: "cancel"; sessionId: string; requestId: string }
   /** An agent ended its MCP session. */
   | { kind: "session_ended"; sessionId: string }
+  /** A webhook delivery of the tenant was queued; the delivery worker wakes. */
+  | { kind: "webhook"; tenantId: string }
+  /** An approval request changed state; a call held on it, and reviewers' inboxes, wake up. */
+  | { kind: "approval"; tenantId: string; approvalId: string; status: string }
   /** An agent's answer to a request Gatehouse relayed to it; the process that sent the request is waiting. */
   | { kind: "agent_response"; sessionId: string; message: JSONRPCMessage };
 

@@ -13,6 +13,10 @@ export type AuditNote = {
   outcome?: AuditOutcome;
   error?: string;
   upstreamMs?: number;
+  /** The rule that decided (`role#position`) and why, in words. */
+  rule?: string;
+  reason?: string;
+  approvalId?: string;
 };
 
 export type Caller = {
@@ -22,6 +26,10 @@ export type Caller = {
   session?: McpSession;
   clientName?: string | null;
   clientVersion?: string | null;
+  /** Where people reach the console, for links handed to the agent. */
+  origin?: string;
+  /** The client's address, as far as it is known. */
+  source?: string;
 };
 
 /**
@@ -57,6 +65,9 @@ export async function audited<T>(caller: Caller, method: string, jsonrpcId: stri
     clientName: caller.clientName ?? caller.session?.clientName,
     clientVersion: caller.clientVersion ?? caller.session?.clientVersion,
     jsonrpcId,
+    rule: note.rule,
+    reason: note.reason,
+    approvalId: note.approvalId,
   });
   if (failure) throw failure;
   return result as T;

@@ -43,6 +43,8 @@ export async function handleMcpRequest(req: Request, tenantSlug: string): Promis
   }
   const caller = snapshot && authenticate(snapshot, req.headers.get("authorization"));
   if (!caller) return unauthorized(req, tenantSlug);
+  caller.origin = publicOrigin(req.headers) || new URL(req.url).origin;
+  caller.source = sourceAddress(req.headers);
 
   if (req.method === "GET") return handleGet(req, caller);
   if (req.method === "DELETE") return handleDelete(req, caller);
@@ -60,6 +62,16 @@ function authenticate(snapshot: TenantSnapshot, authorization: string | null): C
   if (!agent) return null;
   touchKey(snapshot.tenant.id, key.id);
   return { snapshot, agent, key };
+}
+
+/**
+ * The client's address as the proxy in front reports it (the right-most
+ * X-Forwarded-For entry: the one our proxy appended), for conditions and
+ * reviewers; empty when there is no proxy to ask.
+ */
+function sourceAddress(headers: Headers): string {
+  const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || headers.get("x-real-ip")?.trim() || "";
+  return /^[0-9a-f.:]{2,45}$/i.test(forwarded) ? forwarded : "";
 }
 
 /** RFC 9728: tell the client where the protected-resource metadata of this endpoint lives. */

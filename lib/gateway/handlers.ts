@@ -19,10 +19,12 @@ import {
   type ResourceTemplate,
 } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
-import { decide } from "@/lib/policy/decide";
+import { mayBeAllowed, ruleLabel } from "@/lib/policy/decide";
 import { agentError } from "@/lib/upstream/errors";
 import type { RuleTarget } from "@/db/schema";
+import { holdForApproval } from "./approval-gate";
 import { audited, type AuditNote, type Caller } from "./audit-note";
+import { decideCall, decideOther, denied, subjectOf } from "./decide-call";
 import { forward, type AgentChannel, type Extra } from "./forward";
 import { fanOut, listing, resolvePrompt, resourceOwner, templateOwner } from "./listings";
 import { requestFromAgent } from "./live";
@@ -38,8 +40,14 @@ const unknownTool = (name: string) => agentError(ErrorCode.InvalidParams, `Unkno
 const unknownPrompt = (name: string) => agentError(ErrorCode.InvalidParams, `Unknown prompt: ${name}`);
 const unknownResource = (uri: string) => agentError(-32002, `Resource not found: ${uri}`);
 
-function allowed(caller: Caller, target: RuleTarget, server: SnapshotServer, name: string): boolean {
-  return decide(caller.agent.rules, { target, server: server.name, name }).effect === "allow";
+/** Whether a prompt or resource may be listed: some rule could let it through. */
+function listable(caller: Caller, target: RuleTarget, server: SnapshotServer, name: string): boolean {
+  return mayBeAllowed(caller.agent.rules, { target, server: server.name, name });
+}
+
+/** Whether this request for a prompt or resource is let through. */
+function allowed(caller: Caller, target: RuleTarget, server: SnapshotServer, name: string, args: Record<string, unknown>): boolean {
+  return decideOther(caller, { target, server: server.name, name }, args).effect === "allow";
 }
 
 /**
@@ -88,15 +96,25 @@ export function buildServer(caller: Caller): Server {
       }
       note.server = entry.server.name;
       note.tool = entry.tool.name;
-      const decision = decide(caller.agent.rules, { target: "tool", server: entry.server.name, name: entry.tool.name });
+      const args = req.params.arguments ?? {};
+      const decision = await decideCall(caller, entry, args);
+      note.rule = decision.rule && ruleLabel(decision.rule);
+      note.reason = decision.reason;
       if (decision.effect === "deny") {
         note.decision = "denied";
         note.outcome = "denied";
         note.error = decision.reason;
-        // A tool the agent may not call looks exactly like one that does not exist.
-        throw unknownTool(name);
+        // A tool the agent may never call looks exactly like one that does not exist;
+        // one it may call under other conditions says why not.
+        if (!mayBeAllowed(caller.agent.rules, subjectOf(entry))) throw unknownTool(name);
+        return denied(decision);
       }
-      note.decision = "allowed";
+      if (decision.effect === "require_approval") {
+        const gate = await holdForApproval(caller, entry, args, decision, extra, note, channel(extra));
+        if (gate !== "run") return gate;
+      } else {
+        note.decision = "allowed";
+      }
       return forward(
         entry.server.config,
         channel(extra),
@@ -112,7 +130,7 @@ export function buildServer(caller: Caller): Server {
     audited(caller, "resources/list", extra.requestId, async (note) => {
       const lists = await fanOut(caller, "resource", extra, (s) => listing(caller, s, "resources", extra));
       note.error = lists.errors.join(" ") || undefined;
-      const resources = lists.results.flatMap(({ server, items }) => (items as Resource[]).filter((r) => allowed(caller, "resource", server, r.uri)));
+      const resources = lists.results.flatMap(({ server, items }) => (items as Resource[]).filter((r) => listable(caller, "resource", server, r.uri)));
       return { resources };
     }),
   );
@@ -129,7 +147,7 @@ export function buildServer(caller: Caller): Server {
   const permittedOwner = async (uri: string, extra: Extra, note: AuditNote): Promise<SnapshotServer> => {
     note.tool = uri;
     const owner = await resourceOwner(caller, uri, extra);
-    if (!owner || !allowed(caller, "resource", owner, uri)) {
+    if (!owner || !allowed(caller, "resource", owner, uri, { uri })) {
       note.decision = "denied";
       note.outcome = "denied";
       throw unknownResource(uri);
@@ -165,7 +183,7 @@ export function buildServer(caller: Caller): Server {
       const lists = await fanOut(caller, "prompt", extra, (s) => listing(caller, s, "prompts", extra));
       note.error = lists.errors.join(" ") || undefined;
       const prompts = lists.results.flatMap(({ server, items }) =>
-        (items as Prompt[]).filter((p) => allowed(caller, "prompt", server, p.name)).map((p) => ({ ...p, name: encodeName(server.namespace, p.name) })),
+        (items as Prompt[]).filter((p) => listable(caller, "prompt", server, p.name)).map((p) => ({ ...p, name: encodeName(server.namespace, p.name) })),
       );
       return { prompts };
     }),
@@ -176,7 +194,7 @@ export function buildServer(caller: Caller): Server {
       note.tool = req.params.name;
       note.arguments = req.params.arguments ?? {};
       const found = await resolvePrompt(caller, req.params.name, extra);
-      if (!found || !allowed(caller, "prompt", found.server, found.name)) {
+      if (!found || !allowed(caller, "prompt", found.server, found.name, req.params.arguments ?? {})) {
         note.decision = "denied";
         note.outcome = "denied";
         throw unknownPrompt(req.params.name);
@@ -196,7 +214,7 @@ export function buildServer(caller: Caller): Server {
       const empty = { completion: { values: [], hasMore: false } };
       if (ref.type === "ref/prompt") {
         const found = await resolvePrompt(caller, ref.name, extra);
-        if (!found || !allowed(caller, "prompt", found.server, found.name)) throw unknownPrompt(ref.name);
+        if (!found || !listable(caller, "prompt", found.server, found.name)) throw unknownPrompt(ref.name);
         note.server = found.server.name;
         note.tool = found.name;
         return forward(found.server.config, channel(extra), extra, note, (client, options) =>

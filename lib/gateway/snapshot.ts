@@ -3,7 +3,9 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { accessRoles, accessRules, agentKeys, agents, roleBindings, servers, serverTools, tenants } from "@/db/schema";
 import { setScope, transaction } from "@/lib/db";
 import { isLive, startListening, subscribe } from "@/lib/events/bus";
-import { decide, type BoundRule } from "@/lib/policy/decide";
+import { bindRule } from "@/lib/policy/bind";
+import { mayBeAllowed, type BoundRule } from "@/lib/policy/decide";
+import { ruleOf } from "@/lib/policy/roles";
 import { refreshCatalog, upstreamConfigOf } from "@/lib/registry/catalog";
 import type { UpstreamConfig } from "@/lib/upstream/connect";
 import { retireUpstreams } from "@/lib/upstream/pool";
@@ -12,7 +14,7 @@ import { encodeName } from "./tool-names";
 export type SnapshotServer = { config: UpstreamConfig; name: string; namespace: string; catalogLoaded: boolean };
 export type SnapshotTool = { exposedName: string; server: SnapshotServer; tool: Tool; hash: string };
 export type SnapshotAgent = { id: string; name: string; labels: Record<string, string>; rules: BoundRule[] };
-export type SnapshotKey = { id: string; agentId: string; displayPrefix: string; expiresAt: number | null };
+export type SnapshotKey = { id: string; agentId: string; displayPrefix: string; expiresAt: number | null; createdBy: string | null };
 
 /**
  * A tenant's gateway configuration, read in one transaction and served from
@@ -20,7 +22,7 @@ export type SnapshotKey = { id: string; agentId: string; displayPrefix: string; 
  * write its audit event. Invalidated on any change, in every process.
  */
 export type TenantSnapshot = {
-  tenant: { id: string; slug: string; name: string };
+  tenant: { id: string; slug: string; name: string; approvalWaitSeconds: number };
   keys: Map<string, SnapshotKey>;
   agents: Map<string, SnapshotAgent>;
   /** Enabled servers only: a disabled server does not exist for agents. */
@@ -78,26 +80,21 @@ export async function getSnapshot(slug: string): Promise<TenantSnapshot | null> 
 
 async function loadSnapshot(slug: string): Promise<TenantSnapshot | null> {
   return transaction({}, async (tx) => {
-    const [tenant] = await tx.select({ id: tenants.id, slug: tenants.slug, name: tenants.name }).from(tenants).where(eq(tenants.slug, slug));
+    const [tenant] = await tx
+      .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, approvalWaitSeconds: tenants.approvalWaitSeconds })
+      .from(tenants)
+      .where(eq(tenants.slug, slug));
     if (!tenant) return null;
     await setScope(tx, { tenantId: tenant.id });
     const tenantId = tenant.id;
     // One connection serves a transaction, so these run one after another anyway.
     const keyRows = await tx
-      .select({ id: agentKeys.id, agentId: agentKeys.agentId, hash: agentKeys.keyHash, displayPrefix: agentKeys.displayPrefix, expiresAt: agentKeys.expiresAt })
+      .select({ id: agentKeys.id, agentId: agentKeys.agentId, hash: agentKeys.keyHash, displayPrefix: agentKeys.displayPrefix, expiresAt: agentKeys.expiresAt, createdBy: agentKeys.createdBy })
       .from(agentKeys)
       .where(and(eq(agentKeys.tenantId, tenantId), isNull(agentKeys.revokedAt)));
     const agentRows = await tx.select({ id: agents.id, name: agents.name, labels: agents.labels }).from(agents).where(eq(agents.tenantId, tenantId));
     const ruleRows = await tx
-      .select({
-        agentId: roleBindings.agentId,
-        role: accessRoles.name,
-        position: accessRules.position,
-        target: accessRules.target,
-        server: accessRules.server,
-        pattern: accessRules.pattern,
-        effect: accessRules.effect,
-      })
+      .select({ agentId: roleBindings.agentId, role: accessRoles.name, rule: accessRules })
       .from(roleBindings)
       .innerJoin(accessRoles, eq(accessRoles.id, roleBindings.roleId))
       .innerJoin(accessRules, eq(accessRules.roleId, roleBindings.roleId))
@@ -116,7 +113,7 @@ async function loadSnapshot(slug: string): Promise<TenantSnapshot | null> {
 
     const agentMap = new Map<string, SnapshotAgent>(agentRows.map((a) => [a.id, { ...a, rules: [] }]));
     for (const r of ruleRows) {
-      agentMap.get(r.agentId)?.rules.push({ role: r.role, position: r.position + 1, target: r.target, server: r.server, pattern: r.pattern, effect: r.effect });
+      agentMap.get(r.agentId)?.rules.push(bindRule(r.role, r.rule.position + 1, ruleOf(r.rule)));
     }
     const serverList: SnapshotServer[] = serverRows.map((row) => ({
       config: upstreamConfigOf(row),
@@ -136,7 +133,7 @@ async function loadSnapshot(slug: string): Promise<TenantSnapshot | null> {
     }
     return {
       tenant,
-      keys: new Map(keyRows.map((k) => [k.hash, { id: k.id, agentId: k.agentId, displayPrefix: k.displayPrefix, expiresAt: k.expiresAt?.getTime() ?? null }])),
+      keys: new Map(keyRows.map((k) => [k.hash, { id: k.id, agentId: k.agentId, displayPrefix: k.displayPrefix, expiresAt: k.expiresAt?.getTime() ?? null, createdBy: k.createdBy }])),
       agents: agentMap,
       servers: serverList,
       tools,
@@ -145,13 +142,18 @@ async function loadSnapshot(slug: string): Promise<TenantSnapshot | null> {
   });
 }
 
-/** The tools an agent may see, as it sees them: renamed, otherwise exactly as the upstream described them. */
+/**
+ * The tools an agent may see, as it sees them: renamed, otherwise exactly as
+ * the upstream described them. A tool some rule could let through (perhaps
+ * on a condition, perhaps after approval) is listed; one denied under every
+ * condition is not.
+ */
 export function visibleTools(snapshot: TenantSnapshot, agent: SnapshotAgent): Tool[] {
   let list = snapshot.visible.get(agent.id);
   if (!list) {
     list = [];
     for (const entry of snapshot.tools.values()) {
-      if (decide(agent.rules, { target: "tool", server: entry.server.name, name: entry.tool.name }).effect === "allow") {
+      if (mayBeAllowed(agent.rules, { target: "tool", server: entry.server.name, name: entry.tool.name })) {
         list.push({ ...entry.tool, name: entry.exposedName });
       }
     }

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { accessRoles, accessRules, agents, roleBindings, type RuleEffect, type RuleTarget } from "@/db/schema";
+import { DEFAULT_APPROVAL, type ApprovalPolicy } from "./decide";
 import { inTenant, type Tx } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db-errors";
 import { AppError, notFound } from "@/lib/errors";
@@ -8,9 +9,35 @@ import { newId } from "@/lib/ids";
 import { assertCan } from "@/lib/rbac/permissions";
 import type { TenantContext } from "@/lib/tenancy/context";
 import { parseInput } from "@/lib/validation";
-import { createRoleInput, updateRoleInput, type CreateRoleInput, type ReplaceRoleInput, type RuleInput, type UpdateRoleInput } from "./schemas";
+import { createRoleInput, updateRoleInput, type CreateRoleInput, type ParsedRule, type ReplaceRoleInput, type UpdateRoleInput } from "./schemas";
 
-export type Rule = { target: RuleTarget; server: string; pattern: string; effect: RuleEffect };
+export type Rule = {
+  target: RuleTarget;
+  server: string;
+  pattern: string;
+  effect: RuleEffect;
+  condition: string | null;
+  message: string | null;
+  approval: ApprovalPolicy | null;
+};
+
+type RuleRow = typeof accessRules.$inferSelect;
+
+/** A stored rule as the API and the console show it. */
+export function ruleOf(row: Pick<RuleRow, "target" | "server" | "pattern" | "effect" | "condition" | "message" | "approverRole" | "approvalsRequired" | "approvalTtlSeconds">): Rule {
+  return {
+    target: row.target,
+    server: row.server,
+    pattern: row.pattern,
+    effect: row.effect,
+    condition: row.condition,
+    message: row.message,
+    approval:
+      row.effect === "require_approval"
+        ? { approverRole: row.approverRole ?? "reviewer", approvalsRequired: row.approvalsRequired ?? 1, ttlSeconds: row.approvalTtlSeconds ?? 3600 }
+        : null,
+  };
+}
 
 export type AccessRole = {
   id: string;
@@ -38,13 +65,13 @@ async function selectRoles(tx: Tx, tenantId: string, name?: string): Promise<Acc
     .orderBy(asc(accessRoles.name));
   if (roles.length === 0) return [];
   const rules = await tx
-    .select({ roleId: accessRules.roleId, target: accessRules.target, server: accessRules.server, pattern: accessRules.pattern, effect: accessRules.effect })
+    .select()
     .from(accessRules)
     .where(eq(accessRules.tenantId, tenantId))
     .orderBy(asc(accessRules.roleId), asc(accessRules.position));
   return roles.map((role) => ({
     ...role,
-    rules: rules.filter((r) => r.roleId === role.id).map(({ roleId: _, ...rule }) => rule),
+    rules: rules.filter((r) => r.roleId === role.id).map(ruleOf),
   }));
 }
 
@@ -64,10 +91,24 @@ async function getRoleIn(tx: Tx, tenantId: string, name: string): Promise<Access
   return role;
 }
 
-async function replaceRules(tx: Tx, tenantId: string, roleId: string, rules: Required<RuleInput>[]): Promise<void> {
+async function replaceRules(tx: Tx, tenantId: string, roleId: string, rules: ParsedRule[]): Promise<void> {
   await tx.delete(accessRules).where(and(eq(accessRules.tenantId, tenantId), eq(accessRules.roleId, roleId)));
   if (rules.length === 0) return;
-  await tx.insert(accessRules).values(rules.map((rule, position) => ({ id: newId("rule"), tenantId, roleId, position, ...rule })));
+  await tx.insert(accessRules).values(
+    rules.map(({ approval: given, ...rule }, position) => {
+      const approval = rule.effect === "require_approval" ? (given ?? DEFAULT_APPROVAL) : null;
+      return {
+      id: newId("rule"),
+      tenantId,
+      roleId,
+      position,
+      ...rule,
+      approverRole: approval?.approverRole ?? null,
+      approvalsRequired: approval?.approvalsRequired ?? null,
+      approvalTtlSeconds: approval?.ttlSeconds ?? null,
+      };
+    }),
+  );
 }
 
 const nameTaken = (name: string) =>

@@ -39,10 +39,21 @@ export const passwordSchema = z
 export const consoleRoleSchema = z.enum(consoleRoles, { error: `Choose one of: ${consoleRoles.join(", ")}.` });
 
 export const createTenantInput = z.object({ slug: slugSchema, name: tenantNameSchema });
-export const updateTenantInput = z.object({ name: tenantNameSchema });
+export const updateTenantInput = z
+  .object({
+    name: tenantNameSchema,
+    approvalWaitSeconds: z
+      .int("Give the wait in whole seconds.")
+      .min(0, "The wait is 0 to 120 seconds.")
+      .max(120, "The wait is 0 to 120 seconds.")
+      .meta({ description: "How long a tools/call needing approval stays open for a decision before the agent is told to call again" }),
+  })
+  .partial()
+  .strict();
 export const addMemberInput = z.object({ email: emailSchema, role: consoleRoleSchema });
 export const changeRoleInput = z.object({ role: consoleRoleSchema });
 export const acceptInvitationSignUpInput = z.object({ name: personNameSchema, password: passwordSchema });
 
 export type CreateTenantInput = z.input<typeof createTenantInput>;
+export type UpdateTenantInput = z.input<typeof updateTenantInput>;
 export type AddMemberInput = z.input<typeof addMemberInput>;

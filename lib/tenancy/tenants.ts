@@ -3,11 +3,12 @@ import { memberships, tenants } from "@/db/schema";
 import { setScope, transaction, type Tx } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db-errors";
 import { AppError, notFound } from "@/lib/errors";
+import { publish } from "@/lib/events/bus";
 import { newId } from "@/lib/ids";
 import { assertCan, type ConsoleRole } from "@/lib/rbac/permissions";
 import { parseInput } from "@/lib/validation";
 import type { TenantContext } from "./context";
-import { createTenantInput, slugSchema, updateTenantInput, type CreateTenantInput } from "./schemas";
+import { createTenantInput, slugSchema, updateTenantInput, type CreateTenantInput, type UpdateTenantInput } from "./schemas";
 
 export type Tenant = typeof tenants.$inferSelect;
 export type TenantMembership = { tenant: Tenant; role: ConsoleRole; membershipId: string };
@@ -62,11 +63,13 @@ export async function findMembership(userId: string, slug: string): Promise<Tena
   });
 }
 
-export async function updateTenant(ctx: TenantContext, input: { name: string }): Promise<Tenant> {
+export async function updateTenant(ctx: TenantContext, input: UpdateTenantInput): Promise<Tenant> {
   assertCan(ctx, "tenant.update");
-  const { name } = parseInput(updateTenantInput, input);
+  const data = parseInput(updateTenantInput, input);
   return transaction({ tenantId: ctx.tenant.id }, async (tx) => {
-    const [tenant] = await tx.update(tenants).set({ name }).where(eq(tenants.id, ctx.tenant.id)).returning();
+    const [tenant] = await tx.update(tenants).set(data).where(eq(tenants.id, ctx.tenant.id)).returning();
+    // The gateway's snapshot holds the name and the approval wait.
+    await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
     return tenant!;
   });
 }

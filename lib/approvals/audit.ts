@@ -1,0 +1,67 @@
+import { auditEvents, type Approval } from "@/db/schema";
+import type { Tx } from "@/lib/db";
+import { newId } from "@/lib/ids";
+import { enqueueWebhook, type WebhookEventType } from "@/lib/webhooks/enqueue";
+
+export const approvalActions = ["approval.requested", "approval.approved", "approval.denied", "approval.expired", "approval.consumed", "approval.voted"] as const;
+export type ApprovalAction = (typeof approvalActions)[number];
+
+type Actor = { id: string; name: string };
+
+/**
+ * Records one change of an approval request, in the transaction that makes
+ * it: the audit event, linked to the call by the approval id, and the
+ * webhook delivery for the changes a tenant's systems care about.
+ */
+export async function recordApprovalChange(tx: Tx, approval: Approval, action: ApprovalAction, extra: { actor?: Actor; comment?: string | null; reason?: string } = {}): Promise<void> {
+  await tx.insert(auditEvents).values({
+    id: newId("event"),
+    tenantId: approval.tenantId,
+    action,
+    agentId: approval.agentId,
+    agentName: approval.agentName,
+    keyPrefix: approval.keyPrefix,
+    sessionId: approval.sessionId,
+    method: "tools/call",
+    server: approval.server,
+    tool: approval.tool,
+    arguments: approval.arguments,
+    decision: action === "approval.denied" ? "denied" : action === "approval.approved" || action === "approval.consumed" ? "allowed" : "approval_required",
+    outcome: "ok",
+    totalMs: 0,
+    clientName: approval.clientName,
+    clientVersion: approval.clientVersion,
+    rule: `${approval.rule.role}#${approval.rule.position}`,
+    reason: extra.reason ?? approval.rule.reason,
+    approvalId: approval.id,
+    actorId: extra.actor?.id ?? null,
+    actorName: extra.actor?.name ?? null,
+    comment: extra.comment || null,
+  });
+  const type = WEBHOOK_OF[action];
+  if (type) await enqueueWebhook(tx, approval.tenantId, { type, data: webhookData(approval, extra) });
+}
+
+const WEBHOOK_OF: Partial<Record<ApprovalAction, WebhookEventType>> = {
+  "approval.requested": "approval.requested",
+  "approval.approved": "approval.approved",
+  "approval.denied": "approval.denied",
+  "approval.expired": "approval.expired",
+};
+
+/** What a webhook receiver learns: enough to notify people, never the arguments (they may hold secrets). */
+function webhookData(approval: Approval, extra: { actor?: Actor; comment?: string | null }): Record<string, unknown> {
+  return {
+    approvalId: approval.id,
+    status: approval.status,
+    agent: { id: approval.agentId, name: approval.agentName },
+    server: approval.server,
+    tool: approval.tool,
+    rule: approval.rule,
+    approvalsRequired: approval.approvalsRequired,
+    approverRole: approval.approverRole,
+    expiresAt: approval.expiresAt.toISOString(),
+    ...(extra.actor && { decidedBy: extra.actor.name }),
+    ...(extra.comment && { comment: extra.comment }),
+  };
+}
