@@ -85,3 +85,6 @@ export const approvalVotes = pgTable(
   },
   (t) => [uniqueIndex("approval_votes_person_key").on(t.approvalId, t.userId), index().on(t.tenantId)],
 );
+
+export type Approval = typeof approvals.$inferSelect;
+export type ApprovalVote = typeof approvalVotes.$inferSelect;
