@@ -33,6 +33,10 @@ export const auditQueryInput = z.object({
   server: optionalText,
   tool: optionalText,
   method: optionalText,
+  /** `mcp.request`, or a change of an approval such as `approval.approved`. */
+  action: optionalText,
+  /** Everything about one approval request: the held call and each change of the request. */
+  approval: optionalText,
   outcome: z.enum(auditOutcomes, { error: `Outcome is one of: ${auditOutcomes.join(", ")}.` }).optional(),
   decision: z.enum(auditDecisions, { error: `Decision is one of: ${auditDecisions.join(", ")}.` }).optional(),
   from: optionalTime,
@@ -80,6 +84,8 @@ export async function listAuditEvents(ctx: TenantContext, input: AuditQueryInput
   if (q.server) where.push(eq(auditEvents.server, q.server));
   if (q.tool) where.push(eq(auditEvents.tool, q.tool));
   if (q.method) where.push(eq(auditEvents.method, q.method));
+  if (q.action) where.push(eq(auditEvents.action, q.action));
+  if (q.approval) where.push(eq(auditEvents.approvalId, q.approval));
   if (q.outcome) where.push(eq(auditEvents.outcome, q.outcome));
   if (q.decision) where.push(eq(auditEvents.decision, q.decision));
   if (q.from) where.push(gte(auditEvents.occurredAt, q.from));

@@ -32,7 +32,7 @@ const METHODS = [
   "ping",
 ];
 
-const FILTERS = ["agent", "server", "tool", "method", "outcome", "decision", "from", "to"] as const;
+const FILTERS = ["agent", "server", "tool", "method", "outcome", "decision", "approval", "from", "to"] as const;
 const PAGE_SIZE = 50;
 
 type Search = Partial<Record<(typeof FILTERS)[number] | "cursor", string | string[]>>;
@@ -126,7 +126,7 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
             <>
               <Table caption="Audit events, newest first" minWidth="54rem">
                 <TableHead columns={["Time", "Agent · client", "Method", "Server · tool", "Decision · outcome", "Latency"]} actions />
-                <AuditRows events={page.events} agentsBase={`${base}/agents`} />
+                <AuditRows events={page.events} agentsBase={`${base}/agents`} approvalsBase={`${base}/approvals`} />
               </Table>
               <nav aria-label="Audit pages" className="flex items-center justify-between gap-3 px-5 py-3">
                 {cursor ? (

@@ -6,7 +6,7 @@ import { useTransition, type FormEvent } from "react";
 import { SelectField, TextField } from "@/components/field";
 import { buttonStyles } from "@/components/styles";
 
-export type AuditFilterValues = Record<"agent" | "server" | "tool" | "method" | "outcome" | "decision" | "from" | "to", string>;
+export type AuditFilterValues = Record<"agent" | "server" | "tool" | "method" | "outcome" | "decision" | "approval" | "from" | "to", string>;
 
 const any = (label: string) => ({ value: "", label });
 
@@ -75,7 +75,7 @@ export function AuditFilters({
           idPrefix="audit"
           label="Outcome"
           defaultValue={values.outcome}
-          options={[any("Any outcome"), { value: "ok", label: "OK" }, { value: "error", label: "Error" }, { value: "denied", label: "Denied" }]}
+          options={[any("Any outcome"), { value: "ok", label: "OK" }, { value: "error", label: "Error" }, { value: "denied", label: "Denied" }, { value: "pending", label: "Waiting for approval" }]}
           errors={errors?.outcome}
         />
         <SelectField
@@ -83,9 +83,10 @@ export function AuditFilters({
           idPrefix="audit"
           label="Decision"
           defaultValue={values.decision}
-          options={[any("Any decision"), { value: "allowed", label: "Allowed" }, { value: "denied", label: "Denied" }, { value: "none", label: "None (no policy check)" }]}
+          options={[any("Any decision"), { value: "allowed", label: "Allowed" }, { value: "denied", label: "Denied" }, { value: "approval_required", label: "Needs approval" }, { value: "none", label: "None (no policy check)" }]}
           errors={errors?.decision}
         />
+        <TextField name="approval" idPrefix="audit" label="Approval" placeholder="apr_…" autoComplete="off" spellCheck={false} defaultValue={values.approval} errors={errors?.approval} hint="Everything about one approval request." />
         <TextField name="from" idPrefix="audit" label="From (UTC)" type="datetime-local" defaultValue={values.from} errors={errors?.from} />
         <TextField name="to" idPrefix="audit" label="To (UTC)" type="datetime-local" defaultValue={values.to} errors={errors?.to} />
       </div>

@@ -28,10 +28,16 @@ export type AuditRow = {
   clientName: string | null;
   clientVersion: string | null;
   jsonrpcId: string | null;
+  rule: string | null;
+  reason: string | null;
+  approvalId: string | null;
+  actorName: string | null;
+  comment: string | null;
 };
 
-const OUTCOME_TONES: Record<string, BadgeTone> = { ok: "success", error: "warning", denied: "danger" };
-const DECISION_TONES: Record<string, BadgeTone> = { allowed: "success", denied: "danger", none: "neutral" };
+const OUTCOME_TONES: Record<string, BadgeTone> = { ok: "success", error: "warning", denied: "danger", pending: "warning" };
+const DECISION_TONES: Record<string, BadgeTone> = { allowed: "success", denied: "danger", approval_required: "warning", none: "neutral" };
+const DECISION_LABELS: Record<string, string> = { approval_required: "needs approval" };
 
 const muted = <span className="text-zinc-400 dark:text-zinc-600">—</span>;
 
@@ -45,7 +51,7 @@ function Detail({ term, children }: { term: string; children: ReactNode }) {
 }
 
 /** Rows of the audit table; each opens a detail row below it with what the list leaves out. */
-export function AuditRows({ events, agentsBase }: { events: AuditRow[]; agentsBase: string }) {
+export function AuditRows({ events, agentsBase, approvalsBase }: { events: AuditRow[]; agentsBase: string; approvalsBase: string }) {
   const [open, setOpen] = useState<Set<string>>(new Set());
   const toggle = (id: string) => {
     const next = new Set(open);
@@ -84,7 +90,10 @@ export function AuditRows({ events, agentsBase }: { events: AuditRow[]; agentsBa
                   {client ?? "unknown client"}
                 </span>
               </Td>
-              <Td className="font-mono text-xs whitespace-nowrap">{e.method ?? muted}</Td>
+              <Td className="font-mono text-xs whitespace-nowrap">
+                {e.action === "mcp.request" ? (e.method ?? muted) : e.action}
+                {e.actorName ? <span className="block font-sans text-zinc-500 dark:text-zinc-400">by {e.actorName}</span> : null}
+              </Td>
               <Td className="max-w-52 font-mono text-xs">
                 <span className="block truncate">{e.server ?? muted}</span>
                 <span className="block truncate text-zinc-900 dark:text-zinc-100" title={e.tool ?? undefined}>
@@ -95,7 +104,7 @@ export function AuditRows({ events, agentsBase }: { events: AuditRow[]; agentsBa
                 <span className="flex flex-wrap gap-1">
                   <Badge tone={DECISION_TONES[e.decision] ?? "neutral"}>
                     <span className="sr-only">Decision: </span>
-                    {e.decision}
+                    {DECISION_LABELS[e.decision] ?? e.decision}
                   </Badge>
                   <Badge tone={OUTCOME_TONES[e.outcome] ?? "neutral"}>
                     <span className="sr-only">Outcome: </span>
@@ -117,7 +126,19 @@ export function AuditRows({ events, agentsBase }: { events: AuditRow[]; agentsBa
               <td colSpan={7} className="border-b border-zinc-200 bg-zinc-50/70 px-4 py-4 dark:border-zinc-800 dark:bg-zinc-800/30">
                 <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
                   <div className="min-w-0 space-y-3">
-                    {e.error ? (
+                    {e.reason ? (
+                      <div>
+                        <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Why</p>
+                        <p className="mt-1 text-sm break-words text-zinc-800 dark:text-zinc-200">{e.reason}</p>
+                      </div>
+                    ) : null}
+                    {e.comment ? (
+                      <div>
+                        <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Comment</p>
+                        <p className="mt-1 text-sm break-words text-zinc-800 dark:text-zinc-200">{e.comment}</p>
+                      </div>
+                    ) : null}
+                    {e.error && e.error !== e.reason ? (
                       <div>
                         <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Error</p>
                         <p className="mt-1 text-sm break-words text-red-700 dark:text-red-400">{e.error}</p>
@@ -133,6 +154,14 @@ export function AuditRows({ events, agentsBase }: { events: AuditRow[]; agentsBa
                     </div>
                   </div>
                   <dl className="grid grid-cols-2 content-start gap-4">
+                    <Detail term="Rule">{e.rule}</Detail>
+                    <Detail term="Approval">
+                      {e.approvalId ? (
+                        <Link href={`${approvalsBase}/${e.approvalId}`} className={linkStyles}>
+                          {e.approvalId}
+                        </Link>
+                      ) : null}
+                    </Detail>
                     <Detail term="JSON-RPC id">{e.jsonrpcId}</Detail>
                     <Detail term="Key">{e.keyPrefix ? `${e.keyPrefix}…` : null}</Detail>
                     <Detail term="Session">{e.sessionId}</Detail>
