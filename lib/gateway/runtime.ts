@@ -1,6 +1,7 @@
 import { startApprovalSweeper } from "@/lib/approvals/sweeper";
 import { publishNow, startListening } from "@/lib/events/bus";
 import { refreshCatalog } from "@/lib/registry/catalog";
+import { startWebhookDelivery } from "@/lib/webhooks/deliver";
 import { syncPlatformServers } from "@/lib/registry/platform-sync";
 import { onIdleUpstreamNotification, onUpstreamListChanged } from "@/lib/upstream/pool";
 import { notifySession } from "./live";
@@ -11,12 +12,13 @@ const pending = new Map<string, NodeJS.Timeout>();
 /**
  * Starts what the MCP endpoint needs in every process: hearing configuration
  * changes, following upstreams' list_changed notifications, the
- * operator's platform servers with their catalogs, and closing approval
- * requests nobody decided in time.
+ * operator's platform servers with their catalogs, closing approval
+ * requests nobody decided in time, and sending webhook deliveries.
  */
 export async function startGateway(): Promise<void> {
   await startListening();
   startApprovalSweeper();
+  startWebhookDelivery();
   // A resource update or log message outside any agent request goes to the session's GET stream, if this process holds it.
   onIdleUpstreamNotification((sessionId, notification) => void notifySession(sessionId, { jsonrpc: "2.0", ...notification }));
   onUpstreamListChanged((config, method) => {

@@ -6,6 +6,7 @@ import { createAdminToken, revokeAdminToken } from "@/lib/admin-tokens/tokens";
 import type { CreateAdminTokenInput } from "@/lib/admin-tokens/schemas";
 import { requireTenant } from "@/lib/auth/session";
 import { updateTenant } from "@/lib/tenancy/tenants";
+import { deleteWebhook, rotateWebhookSecret, saveWebhook, sendTestWebhook } from "@/lib/webhooks/settings";
 
 export async function renameTenantAction(slug: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   const input = { name: formText(form, "name") };
@@ -36,6 +37,48 @@ export async function revokeTokenAction(slug: string, tokenId: string, _prev: Ac
   return runAction(async () => {
     const ctx = await requireTenant(slug);
     await revokeAdminToken(ctx, tokenId);
+    revalidatePath(`/${ctx.tenant.slug}/settings`);
+    return {};
+  });
+}
+
+// The webhook. Its secret reaches the browser only in the answer to the save
+// that created it or to a rotation, to be shown once.
+
+export type SavedWebhookState = ActionState<{ created: boolean; secret?: string }>;
+
+export async function saveWebhookAction(slug: string, _prev: SavedWebhookState, form: FormData): Promise<SavedWebhookState> {
+  const values = { url: formText(form, "url"), enabled: formText(form, "enabled") === "on" ? "on" : "" };
+  return runAction(async () => {
+    const ctx = await requireTenant(slug);
+    const { created, secret } = await saveWebhook(ctx, { url: values.url, enabled: values.enabled === "on" });
+    revalidatePath(`/${ctx.tenant.slug}/settings`);
+    return secret ? { created, secret } : { created };
+  }, values);
+}
+
+export async function rotateWebhookSecretAction(slug: string, _prev: ActionState<{ secret: string }>, _form: FormData): Promise<ActionState<{ secret: string }>> {
+  return runAction(async () => {
+    const ctx = await requireTenant(slug);
+    const { secret } = await rotateWebhookSecret(ctx);
+    revalidatePath(`/${ctx.tenant.slug}/settings`);
+    return { secret };
+  });
+}
+
+export async function sendTestWebhookAction(slug: string, _prev: ActionState<{ deliveryId: string }>, _form: FormData): Promise<ActionState<{ deliveryId: string }>> {
+  return runAction(async () => {
+    const ctx = await requireTenant(slug);
+    const { delivery } = await sendTestWebhook(ctx);
+    revalidatePath(`/${ctx.tenant.slug}/settings`);
+    return { deliveryId: delivery.id };
+  });
+}
+
+export async function deleteWebhookAction(slug: string, _prev: ActionState, _form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const ctx = await requireTenant(slug);
+    await deleteWebhook(ctx);
     revalidatePath(`/${ctx.tenant.slug}/settings`);
     return {};
   });

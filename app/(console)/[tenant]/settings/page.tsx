@@ -11,10 +11,24 @@ import { Table, TableHead, Td } from "@/components/table";
 import { tokenRoles } from "@/lib/admin-tokens/schemas";
 import { listAdminTokens, type AdminToken } from "@/lib/admin-tokens/tokens";
 import { can } from "@/lib/rbac/permissions";
+import { listWebhookDeliveries } from "@/lib/webhooks/deliveries";
+import { findWebhook } from "@/lib/webhooks/settings";
 import { getTenantContext } from "../tenant-context";
 import { CreateTokenForm } from "./_components/create-token-form";
 import { RenameForm } from "./_components/rename-form";
-import { createTokenAction, renameTenantAction, revokeTokenAction } from "./actions";
+import { WebhookDeliveries } from "./_components/webhook-deliveries";
+import { WebhookForm } from "./_components/webhook-form";
+import { WebhookSecret } from "./_components/webhook-secret";
+import { WebhookTestButton } from "./_components/webhook-test-button";
+import {
+  createTokenAction,
+  deleteWebhookAction,
+  renameTenantAction,
+  revokeTokenAction,
+  rotateWebhookSecretAction,
+  saveWebhookAction,
+  sendTestWebhookAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -31,12 +45,17 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
   const canReadTokens = can(ctx.role, "tokens.read");
   const canWriteTokens = can(ctx.role, "tokens.write");
   const tokens = canReadTokens ? await listAdminTokens(ctx) : [];
+  const canManageWebhook = can(ctx.role, "tenant.update");
+  const [webhook, deliveries] = await Promise.all([findWebhook(ctx), listWebhookDeliveries(ctx, { limit: 20 })]);
   const now = Date.now();
   const tenantSlug = ctx.tenant.slug;
 
   return (
     <>
-      <PageHeader title="Settings" description={`How ${ctx.tenant.name} is named, and the tokens scripts use to administer it.`} />
+      <PageHeader
+        title="Settings"
+        description={`How ${ctx.tenant.name} is named, the tokens scripts use to administer it, and the webhook that hears about approvals.`}
+      />
       <div className="space-y-8">
         <Section id="general" title="General">
           <div className="space-y-5">
@@ -115,6 +134,75 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
               )}
             </>
           )}
+        </Section>
+
+        <Section
+          id="webhook"
+          title="Webhook"
+          description={
+            <>
+              Gatehouse POSTs signed JSON here when an approval is requested, approved, denied or expires. A failing receiver never holds up a tool
+              call: deliveries are retried with backoff for about 13 hours.
+            </>
+          }
+          flush
+        >
+          <div className="space-y-6 px-5 py-5">
+            {canManageWebhook ? (
+              <WebhookForm action={saveWebhookAction.bind(null, tenantSlug)} webhook={webhook && { url: webhook.url, enabled: webhook.enabled }} />
+            ) : webhook ? (
+              <div className="space-y-3">
+                <div>
+                  <p className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Endpoint URL</p>
+                  <p className="mt-1 font-mono text-sm break-all text-zinc-700 dark:text-zinc-300">{webhook.url}</p>
+                </div>
+                {webhook.enabled ? <Badge tone="success">Enabled</Badge> : <Badge>Disabled</Badge>}
+              </div>
+            ) : (
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">No webhook is set. An owner or admin can set one.</p>
+            )}
+
+            {webhook ? (
+              <div className="flex flex-col gap-5 border-t border-zinc-200 pt-5 sm:flex-row sm:items-start sm:justify-between dark:border-zinc-800">
+                <WebhookSecret hint={webhook.secretHint} action={canManageWebhook ? rotateWebhookSecretAction.bind(null, tenantSlug) : undefined} />
+                {canManageWebhook ? (
+                  <div className="flex flex-wrap items-start gap-3 sm:justify-end">
+                    {webhook.enabled ? (
+                      <WebhookTestButton action={sendTestWebhookAction.bind(null, tenantSlug)} />
+                    ) : (
+                      <p className="max-w-xs text-xs text-zinc-500 dark:text-zinc-400">Enable the webhook to send a test event.</p>
+                    )}
+                    <ConfirmAction
+                      action={deleteWebhookAction.bind(null, tenantSlug)}
+                      label="Remove webhook"
+                      confirmLabel="Yes, remove"
+                      prompt="Remove the webhook? Deliveries not yet sent are dropped."
+                    />
+                  </div>
+                ) : null}
+              </div>
+            ) : null}
+
+            <details className="text-sm text-zinc-600 dark:text-zinc-400">
+              <summary className="cursor-pointer font-medium text-zinc-800 dark:text-zinc-200">Verifying a delivery</summary>
+              <div className="mt-2 space-y-2">
+                <p>
+                  Each delivery carries <code className="font-mono text-xs">Gatehouse-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</code>, where the hex
+                  is the HMAC-SHA256, keyed with the signing secret, of <code className="font-mono text-xs">&lt;t&gt;.&lt;raw body&gt;</code>. Compare it in
+                  constant time and refuse a <code className="font-mono text-xs">t</code> more than 5 minutes away from your clock.
+                </p>
+                <p>
+                  <code className="font-mono text-xs">Gatehouse-Event</code> names the event;{" "}
+                  <code className="font-mono text-xs">Gatehouse-Delivery</code> stays the same across retries, so a receiver can skip a delivery it has
+                  already handled.
+                </p>
+              </div>
+            </details>
+          </div>
+          <div className="border-t border-zinc-200 dark:border-zinc-800">
+            <h3 className="px-5 pt-4 pb-2 text-sm font-semibold text-zinc-900 dark:text-zinc-100">Recent deliveries</h3>
+            <WebhookDeliveries deliveries={deliveries} />
+          </div>
         </Section>
       </div>
     </>
