@@ -18,6 +18,20 @@ export async function renameTenantAction(slug: string, _prev: ActionState, form:
   }, input);
 }
 
+export async function setApprovalWaitAction(slug: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  const text = formText(form, "approvalWaitSeconds");
+  const input = { approvalWaitSeconds: /^\d+$/.test(text) ? Number(text) : text };
+  return runAction(
+    async () => {
+      const ctx = await requireTenant(slug);
+      await updateTenant(ctx, input as { approvalWaitSeconds: number });
+      revalidatePath(`/${ctx.tenant.slug}/settings`);
+      return {};
+    },
+    { approvalWaitSeconds: text },
+  );
+}
+
 export type CreatedToken = { name: string; role: string; secret: string };
 
 export async function createTokenAction(slug: string, _prev: ActionState<{ token: CreatedToken }>, form: FormData): Promise<ActionState<{ token: CreatedToken }>> {

@@ -11,10 +11,12 @@ import { Table, TableHead, Td } from "@/components/table";
 import { tokenRoles } from "@/lib/admin-tokens/schemas";
 import { listAdminTokens, type AdminToken } from "@/lib/admin-tokens/tokens";
 import { can } from "@/lib/rbac/permissions";
+import { getTenant } from "@/lib/tenancy/tenants";
 import { listWebhookDeliveries } from "@/lib/webhooks/deliveries";
 import { findWebhook } from "@/lib/webhooks/settings";
 import { getTenantContext } from "../tenant-context";
 import { CreateTokenForm } from "./_components/create-token-form";
+import { ApprovalWaitForm } from "./_components/approval-wait-form";
 import { RenameForm } from "./_components/rename-form";
 import { WebhookDeliveries } from "./_components/webhook-deliveries";
 import { WebhookForm } from "./_components/webhook-form";
@@ -24,6 +26,7 @@ import {
   createTokenAction,
   deleteWebhookAction,
   renameTenantAction,
+  setApprovalWaitAction,
   revokeTokenAction,
   rotateWebhookSecretAction,
   saveWebhookAction,
@@ -46,7 +49,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
   const canWriteTokens = can(ctx.role, "tokens.write");
   const tokens = canReadTokens ? await listAdminTokens(ctx) : [];
   const canManageWebhook = can(ctx.role, "tenant.update");
-  const [webhook, deliveries] = await Promise.all([findWebhook(ctx), listWebhookDeliveries(ctx, { limit: 20 })]);
+  const [webhook, deliveries, tenant] = await Promise.all([findWebhook(ctx), listWebhookDeliveries(ctx, { limit: 20 }), getTenant(ctx)]);
   const now = Date.now();
   const tenantSlug = ctx.tenant.slug;
 
@@ -72,6 +75,14 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
               <p className="mt-1 font-mono text-sm text-zinc-700 dark:text-zinc-300">{tenantSlug}</p>
               <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">Part of every URL of this tenant; it cannot be changed.</p>
             </div>
+            {canRename ? (
+              <ApprovalWaitForm action={setApprovalWaitAction.bind(null, tenantSlug)} seconds={tenant.approvalWaitSeconds} />
+            ) : (
+              <div>
+                <p className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Calls needing approval are held for</p>
+                <p className="mt-1 text-sm text-zinc-700 dark:text-zinc-300">{tenant.approvalWaitSeconds} seconds</p>
+              </div>
+            )}
           </div>
         </Section>
 
