@@ -7,6 +7,7 @@ import type { Decision } from "@/lib/policy/decide";
 import { agentError } from "@/lib/upstream/errors";
 import type { AuditNote, Caller } from "./audit-note";
 import type { AgentChannel, Extra } from "./forward";
+import { trackRequest } from "./live";
 import { getSnapshot, type SnapshotTool } from "./snapshot";
 
 type Held = Extract<Decision, { effect: "require_approval" }>;
@@ -52,10 +53,18 @@ export async function holdForApproval(
   const elicitationId = `${approval.id}:${String(extra.requestId)}`;
   const elicited = offerUrl(channel, extra, elicitationId, url, approval);
 
-  const outcome = await waitForDecision(caller.snapshot.tenant.id, approval.id, { timeoutMs: waitMs, signal: extra.signal, tickMs: TICK_MS, onTick: (left) => tell(waiting(left)) });
+  // The agent may cancel (from any process) or disconnect: then it stops waiting, and the request stays open for its retry.
+  const tracked = trackRequest(channel.sessionId, extra.requestId);
+  const stopped = AbortSignal.any([extra.signal, tracked.signal, ...(caller.gone ? [caller.gone] : [])]);
+  let outcome: Approval | undefined;
+  try {
+    outcome = await waitForDecision(caller.snapshot.tenant.id, approval.id, { timeoutMs: waitMs, signal: stopped, tickMs: TICK_MS, onTick: (left) => tell(waiting(left)) });
+  } finally {
+    tracked.done();
+  }
   if (elicited && outcome?.status !== "pending") void extra.sendNotification({ method: "notifications/elicitation/complete", params: { elicitationId } }).catch(() => {});
 
-  if (extra.signal.aborted) {
+  if (stopped.aborted) {
     note.reason = `${decision.reason}; the agent stopped waiting for ${approval.id}`;
     throw agentError(ErrorCode.RequestTimeout, "Request cancelled by the client.");
   }

@@ -30,6 +30,8 @@ export type Caller = {
   origin?: string;
   /** The client's address, as far as it is known. */
   source?: string;
+  /** Aborts when the agent disconnects from the request being answered. */
+  gone?: AbortSignal;
 };
 
 /**

@@ -172,6 +172,12 @@ async function initialize(req: Request, caller: Caller, message: JSONRPCMessage)
 
 /** Hands one request to a fresh MCP server and transport (neither may be reused across requests). */
 async function answer(req: Request, caller: Caller, message: JSONRPCMessage, isInitialize = false): Promise<Response> {
+  // A tool call may be held for approval: it must learn when its agent goes away.
+  const gone = isJSONRPCRequest(message) && message.method === "tools/call" ? new AbortController() : undefined;
+  if (gone) {
+    req.signal.addEventListener("abort", () => gone.abort(new Error("the agent went away")), { once: true });
+    caller = { ...caller, gone: gone.signal };
+  }
   const server = buildServer(caller);
   if (isInitialize) {
     // The handshake itself is audited here; the SDK answers it.
@@ -181,7 +187,26 @@ async function answer(req: Request, caller: Caller, message: JSONRPCMessage, isI
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: false });
   await server.connect(transport);
   // Nothing outlives the answer: the server and transport are dropped with the response stream.
-  return transport.handleRequest(req, { parsedBody: message });
+  const response = await transport.handleRequest(req, { parsedBody: message });
+  return gone ? onCancel(response, () => gone.abort(new Error("the agent went away"))) : response;
+}
+
+/** The same response, calling `cancelled` if the client stops reading it (it disconnected). */
+function onCancel(response: Response, cancelled: () => void): Response {
+  if (!response.body) return response;
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      cancelled();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, headers: response.headers });
 }
 
 async function onNotification(session: McpSession, message: JSONRPCMessage): Promise<void> {
