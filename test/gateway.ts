@@ -21,7 +21,8 @@ export const gatewayFetch: typeof fetch = async (input, init) => {
   if (!match) return new Response("not found", { status: 404 });
   const headers = new Headers(req.headers);
   headers.set("host", url.host);
-  const forwarded = new Request(req.url, { method: req.method, headers, body: req.body, duplex: "half" } as RequestInit);
+  // The signal goes along as a server would see it: aborted when the client goes away.
+  const forwarded = new Request(req.url, { method: req.method, headers, body: req.body, duplex: "half", signal: req.signal } as RequestInit);
   return handleMcpRequest(forwarded, match[1]!);
 };
 
