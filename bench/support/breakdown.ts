@@ -129,7 +129,7 @@ export async function runBreakdown(input: BreakdownInput): Promise<BreakdownRow[
     stats: await timeLoop(() => getSnapshot(input.slug), stepWarmup, short),
   });
 
-  const channel: AgentChannel = { sessionId: newId("session"), capabilities: {}, request: () => Promise.reject(new Error("the benchmark's agent answers no requests")) };
+  const channel: AgentChannel = { sessionId: newId("session"), capabilities: {}, request: () => Promise.reject(new Error("the benchmark's agent answers no requests")), notify: async () => {} };
   let requestId = 0;
   const extra = () =>
     ({ signal: new AbortController().signal, requestId: ++requestId, sendNotification: async () => {}, sendRequest: async () => ({}) }) as unknown as Extra;

@@ -62,7 +62,7 @@ export async function holdForApproval(
   } finally {
     tracked.done();
   }
-  if (elicited && outcome?.status !== "pending") void extra.sendNotification({ method: "notifications/elicitation/complete", params: { elicitationId } }).catch(() => {});
+  if (elicited && outcome?.status !== "pending") void channel.notify({ method: "notifications/elicitation/complete", params: { elicitationId } }).catch(() => {});
 
   if (stopped.aborted) {
     note.reason = `${decision.reason}; the agent stopped waiting for ${approval.id}`;

@@ -14,6 +14,8 @@ export type AgentChannel = {
   sessionId: string;
   capabilities: ClientCapabilities;
   request(request: ServerRequest, signal: AbortSignal): Promise<Result>;
+  /** Sends a notification on the request's stream, as is: the per-request server never saw the agent's capabilities, so it cannot vouch for them. */
+  notify(notification: ServerNotification): Promise<void>;
 };
 
 /** Upstream notifications an agent receives while its request runs (list changes go through the catalog). */

@@ -76,6 +76,7 @@ export function buildServer(caller: Caller): Server {
     capabilities,
     request: (request, signal) =>
       requestFromAgent(sessionId, request, (message) => server.transport!.send(message, { relatedRequestId: extra.requestId }), signal),
+    notify: (notification) => server.transport!.send({ jsonrpc: "2.0", ...notification }, { relatedRequestId: extra.requestId }),
   });
 
   server.setRequestHandler(ListToolsRequestSchema, (_req, extra) =>

@@ -42,7 +42,7 @@ export function listing(caller: Caller, server: SnapshotServer, kind: Kind, extr
   const hit = listings.get(key);
   if (hit && Date.now() - hit.at < LISTING_TTL_MS) return hit.items;
   const note = { decision: "none" as const };
-  const agent: AgentChannel = { sessionId: caller.session?.id ?? "", capabilities: {}, request: () => Promise.reject(new Error("not relayed while listing")) };
+  const agent: AgentChannel = { sessionId: caller.session?.id ?? "", capabilities: {}, request: () => Promise.reject(new Error("not relayed while listing")), notify: async () => {} };
   const items = forward<unknown[]>(server.config, agent, extra, note, async (client, options) => {
     const caps = client.getServerCapabilities() ?? {};
     const all: unknown[] = [];
