@@ -45,6 +45,17 @@ const OPERATIONS = [
   ["patch", "/tenants/{tenant}/roles/{role}", "updateRole"],
   ["delete", "/tenants/{tenant}/roles/{role}", "deleteRole"],
   ["get", "/tenants/{tenant}/audit-events", "listAuditEvents"],
+  ["post", "/tenants/{tenant}/roles/{role}/simulate", "simulateRole"],
+  ["post", "/tenants/{tenant}/roles/{role}/replay", "replayRole"],
+  ["get", "/tenants/{tenant}/approvals", "listApprovals"],
+  ["get", "/tenants/{tenant}/approvals/{approval}", "getApproval"],
+  ["post", "/tenants/{tenant}/approvals/{approval}/decision", "decideApproval"],
+  ["get", "/tenants/{tenant}/webhook", "getWebhook"],
+  ["put", "/tenants/{tenant}/webhook", "putWebhook"],
+  ["delete", "/tenants/{tenant}/webhook", "deleteWebhook"],
+  ["post", "/tenants/{tenant}/webhook/rotate-secret", "rotateWebhookSecret"],
+  ["post", "/tenants/{tenant}/webhook/test", "sendTestWebhook"],
+  ["get", "/tenants/{tenant}/webhook/deliveries", "listWebhookDeliveries"],
 ] as const;
 
 type Tenant = { id: string; slug: string; name: string; role: string };

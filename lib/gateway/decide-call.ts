@@ -1,5 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { listSessionCalls, type SessionCall } from "@/lib/audit/session-calls";
+import { callBindings, toolBindings } from "@/lib/policy/bindings";
 import type { ConditionBindings } from "@/lib/policy/cel";
 import { decide, needsSession, type Decision, type Subject } from "@/lib/policy/decide";
 import type { Caller } from "./audit-note";
@@ -15,15 +16,7 @@ export async function decideCall(caller: Caller, entry: SnapshotTool, args: Reco
   const subject = subjectOf(entry);
   const sessionId = caller.session?.id;
   const calls = sessionId && needsSession(caller.agent.rules, subject) ? await listSessionCalls(caller.snapshot.tenant.id, sessionId) : [];
-  const { tool } = entry;
-  const about: ConditionBindings["tool"] = {
-    server: entry.server.name,
-    name: tool.name,
-    ...(tool.title !== undefined && { title: tool.title }),
-    ...(tool.description !== undefined && { description: tool.description }),
-    annotations: { ...tool.annotations },
-  };
-  return decide(caller.agent.rules, subject, { bindings: () => callBindings(caller, about, args, calls) });
+  return decide(caller.agent.rules, subject, { bindings: () => bindingsOf(caller, toolBindings(entry.server.name, entry.tool), args, calls) });
 }
 
 /**
@@ -31,22 +24,20 @@ export async function decideCall(caller: Caller, entry: SnapshotTool, args: Reco
  * arguments (or `{ uri }`) as `args`, and no session history.
  */
 export function decideOther(caller: Caller, subject: Subject, args: Record<string, unknown>): Decision {
-  return decide(caller.agent.rules, subject, { bindings: () => callBindings(caller, { server: subject.server, name: subject.name, annotations: {} }, args, []) });
+  return decide(caller.agent.rules, subject, { bindings: () => bindingsOf(caller, { server: subject.server, name: subject.name, annotations: {} }, args, []) });
 }
 
-function callBindings(caller: Caller, tool: ConditionBindings["tool"], args: Record<string, unknown>, calls: SessionCall[]): ConditionBindings {
-  return {
+function bindingsOf(caller: Caller, tool: ConditionBindings["tool"], args: Record<string, unknown>, calls: SessionCall[]): ConditionBindings {
+  return callBindings({
     args,
     tool,
-    agent: { id: caller.agent.id, name: caller.agent.name, labels: caller.agent.labels },
-    tenant: { id: caller.snapshot.tenant.id, slug: caller.snapshot.tenant.slug, name: caller.snapshot.tenant.name },
-    request: {
-      time: new Date(),
-      client: { name: caller.clientName ?? caller.session?.clientName ?? "", version: caller.clientVersion ?? caller.session?.clientVersion ?? "" },
-      source: caller.source ?? "",
-    },
-    session: { id: caller.session?.id ?? "", calls },
-  };
+    agent: caller.agent,
+    tenant: caller.snapshot.tenant,
+    time: new Date(),
+    client: { name: caller.clientName ?? caller.session?.clientName, version: caller.clientVersion ?? caller.session?.clientVersion },
+    source: caller.source,
+    session: { id: caller.session?.id, calls },
+  });
 }
 
 /** What an agent is told when a rule denies a tool it can otherwise see. */

@@ -11,7 +11,10 @@ import type { RuleInput } from "./schemas";
 async function roleState(tenantId: string) {
   return {
     roles: await superuserQuery("select * from access_roles where tenant_id = $1 order by id", [tenantId]),
-    rules: await superuserQuery("select role_id, position, target, server, pattern, effect from access_rules where tenant_id = $1 order by role_id, position", [tenantId]),
+    rules: await superuserQuery(
+      "select role_id, position, target, server, pattern, effect, condition, message, approver_role, approvals_required, approval_ttl_seconds from access_rules where tenant_id = $1 order by role_id, position",
+      [tenantId],
+    ),
     bindings: await superuserQuery("select * from role_bindings where tenant_id = $1 order by agent_id, role_id", [tenantId]),
   };
 }
@@ -67,7 +70,7 @@ describe("createRole", () => {
   });
 
   it.each([
-    [[{ server: "*", pattern: "*", effect: "maybe" }], "rules.0.effect", "The effect is one of: allow, deny."],
+    [[{ server: "*", pattern: "*", effect: "maybe" }], "rules.0.effect", "The effect is one of: allow, deny, require_approval."],
     [[readRules[0], { server: "Bad Name", pattern: "*", effect: "allow" }], "rules.1.server", "A server name (lowercase letters, digits, hyphens) or *."],
     [[{ server: "git__hub", pattern: "*", effect: "allow" }], "rules.0.server", "A server name (lowercase letters, digits, hyphens) or *."],
     [[{ server: "", pattern: "*", effect: "allow" }], "rules.0.server", "Name a server, or * for every server."],
@@ -117,7 +120,7 @@ describe("updateRole", () => {
     expect(described.rules).toHaveLength(2);
 
     const replaced = await updateRole(ctx, "readers", { rules: [{ server: "jira", pattern: "search", effect: "allow" }] });
-    expect(replaced.rules).toEqual([{ target: "tool", server: "jira", pattern: "search", effect: "allow" }]);
+    expect(replaced.rules).toEqual([{ target: "tool", server: "jira", pattern: "search", effect: "allow", condition: null, message: null, approval: null }]);
 
     expect((await updateRole(ctx, "readers", { rules: [] })).rules).toEqual([]);
   });
@@ -147,7 +150,7 @@ describe("updateRole", () => {
   });
 
   it.each([
-    [{ rules: [{ server: "*", pattern: "*", effect: "maybe" }] }, "rules.0.effect: The effect is one of: allow, deny."],
+    [{ rules: [{ server: "*", pattern: "*", effect: "maybe" }] }, "rules.0.effect: The effect is one of: allow, deny, require_approval."],
     [{ name: "" }, "name: Give the role a name."],
     [{ agents: [] }, 'Unrecognized key: "agents"'],
   ])("refuses %j and changes nothing", async (input, message) => {
@@ -206,6 +209,94 @@ describe("upsertRole (PUT)", () => {
     const ctx = await createTestTenant();
     await createRole(ctx, { name: "readers", rules: readRules });
     await expectRefusedUnchanged(ctx, () => upsertRole(ctx, name, input as never), "validation_failed", message);
+  });
+});
+
+describe("conditions, messages and approvals", () => {
+  const conditional: RuleInput[] = [
+    { server: "db", pattern: "query", effect: "allow", condition: "  args.table != 'financials'  " },
+    { server: "payments", pattern: "refund", effect: "require_approval", condition: "args.amount > 1000", approval: { approverRole: "admin", approvalsRequired: 2, ttlSeconds: 14400 } },
+    { server: "payments", pattern: "refund", effect: "deny", condition: "args.amount > 10000", message: " Ask the finance team. " },
+    { server: "jira", pattern: "delete_project", effect: "require_approval" },
+  ];
+
+  it("saves conditions, messages and approval settings and returns them, with defaults for an approval rule that names none", async () => {
+    const ctx = await createTestTenant();
+    const role = await createRole(ctx, { name: "guarded", rules: conditional });
+    const expected = [
+      { target: "tool", server: "db", pattern: "query", effect: "allow", condition: "args.table != 'financials'", message: null, approval: null },
+      {
+        target: "tool",
+        server: "payments",
+        pattern: "refund",
+        effect: "require_approval",
+        condition: "args.amount > 1000",
+        message: null,
+        approval: { approverRole: "admin", approvalsRequired: 2, ttlSeconds: 14400 },
+      },
+      { target: "tool", server: "payments", pattern: "refund", effect: "deny", condition: "args.amount > 10000", message: "Ask the finance team.", approval: null },
+      { target: "tool", server: "jira", pattern: "delete_project", effect: "require_approval", condition: null, message: null, approval: { approverRole: "reviewer", approvalsRequired: 1, ttlSeconds: 3600 } },
+    ];
+    expect(role.rules).toEqual(expected);
+    expect((await getRole(ctx, "guarded")).rules).toEqual(expected);
+    const [stored] = await superuserQuery("select approver_role, approvals_required, approval_ttl_seconds from access_rules where tenant_id = $1 and position = 0", [ctx.tenant.id]);
+    expect(stored).toEqual({ approver_role: null, approvals_required: null, approval_ttl_seconds: null });
+  });
+
+  it("stores a blank condition or message as none", async () => {
+    const ctx = await createTestTenant();
+    const role = await createRole(ctx, { name: "plain", rules: [{ server: "*", pattern: "*", effect: "deny", condition: "   ", message: "" }] });
+    expect(role.rules[0]).toMatchObject({ condition: null, message: null });
+  });
+
+  it("refuses a condition that does not type-check, naming the rule and the position, and changes nothing", async () => {
+    const ctx = await createTestTenant();
+    await createRole(ctx, { name: "guarded", rules: conditional });
+    const broken = [conditional[0]!, { server: "db", pattern: "query", effect: "deny" as const, condition: "args.table ==" }];
+    const error = await expectRefusedUnchanged(ctx, () => updateRole(ctx, "guarded", { rules: broken }), "validation_failed");
+    expect(Object.keys(error.fields ?? {})).toEqual(["rules.1.condition"]);
+    expect(error.fields!["rules.1.condition"]![0]).toMatch(/line 1, column \d+/i);
+
+    const mistyped = await expectRefusedUnchanged(
+      ctx,
+      () => updateRole(ctx, "guarded", { rules: [{ server: "*", pattern: "*", effect: "allow", condition: "agent.name > 3" }] }),
+      "validation_failed",
+    );
+    expect(mistyped.fields?.["rules.0.condition"]?.[0]).toMatch(/line 1, column \d+/i);
+    await expectRefusedUnchanged(ctx, () => createRole(ctx, { name: "other", rules: broken }), "validation_failed");
+  });
+
+  it.each([
+    [{ server: "*", pattern: "*", effect: "require_approval", approval: { approvalsRequired: 3 } }, "rules.0.approval.approvalsRequired", "Ask for 1 or 2 approvals."],
+    [{ server: "*", pattern: "*", effect: "require_approval", approval: { approvalsRequired: 0 } }, "rules.0.approval.approvalsRequired", "Ask for 1 or 2 approvals."],
+    [{ server: "*", pattern: "*", effect: "require_approval", approval: { ttlSeconds: 10 } }, "rules.0.approval.ttlSeconds", "A request stays open at least 60 seconds."],
+    [{ server: "*", pattern: "*", effect: "require_approval", approval: { ttlSeconds: 8 * 86400 } }, "rules.0.approval.ttlSeconds", "A request stays open at most 7 days."],
+    [{ server: "*", pattern: "*", effect: "require_approval", approval: { approverRole: "viewer" } }, "rules.0.approval.approverRole", "Approvers are one of: reviewer, admin, owner (or above)."],
+    [{ server: "*", pattern: "*", effect: "deny", approval: { approvalsRequired: 1 } }, "rules.0.approval", "Approval settings belong to require_approval rules."],
+    [{ target: "prompt", server: "*", pattern: "*", effect: "require_approval" }, "rules.0.effect", "Only tool calls can be held for approval; prompts and resources are allowed or denied."],
+    [{ server: "*", pattern: "*", effect: "allow", message: "hello" }, "rules.0.message", "A message is shown when a rule denies; set it on deny rules only."],
+    [{ server: "*", pattern: "*", effect: "deny", message: "m".repeat(501) }, "rules.0.message", "A message has at most 500 characters."],
+    [{ server: "*", pattern: "*", effect: "allow", condition: "true || ".repeat(300) + "true" }, "rules.0.condition", "A condition has at most 2000 characters."],
+  ])("refuses %j and changes nothing", async (rule, field, message) => {
+    const ctx = await createTestTenant();
+    await createRole(ctx, { name: "guarded", rules: conditional });
+    const error = await expectRefusedUnchanged(ctx, () => updateRole(ctx, "guarded", { rules: [rule as RuleInput] }), "validation_failed");
+    expect(error.fields?.[field]?.[0]).toBe(message);
+  });
+
+  it("PUT with conditions is idempotent and replaces them exactly", async () => {
+    const ctx = await createTestTenant();
+    const first = await upsertRole(ctx, "guarded", { description: "v1", rules: conditional });
+    const stateAfterFirst = await roleState(ctx.tenant.id);
+    const second = await upsertRole(ctx, "guarded", { description: "v1", rules: conditional });
+    const { updatedAt: _a, ...a } = first;
+    const { updatedAt: _b, ...b } = second;
+    expect(b).toEqual(a);
+    const strip = (state: Awaited<ReturnType<typeof roleState>>) => ({ ...state, roles: state.roles.map(({ updated_at: _, ...r }) => r) });
+    expect(strip(await roleState(ctx.tenant.id))).toEqual(strip(stateAfterFirst));
+
+    const replaced = await upsertRole(ctx, "guarded", { rules: [{ server: "db", pattern: "query", effect: "allow", condition: "args.table == 'orders'" }] });
+    expect(replaced.rules).toEqual([{ target: "tool", server: "db", pattern: "query", effect: "allow", condition: "args.table == 'orders'", message: null, approval: null }]);
   });
 });
 

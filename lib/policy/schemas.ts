@@ -45,7 +45,7 @@ export const ruleInput = z.object({
     .superRefine((source, ctx) => {
       if (!source) return;
       const checked = checkCondition(source);
-      if (!checked.ok) ctx.addIssue({ code: "custom", message: checked.message });
+      if (!checked.ok) ctx.addIssue({ code: "custom", message: `line ${checked.line}, column ${checked.column}: ${checked.message}` });
     })
     .meta({ description: "A CEL expression over args, tool, agent, tenant, request and session; the rule applies only when it is true" }),
   message: z

@@ -7,9 +7,11 @@ import { PageHeader } from "@/components/page-header";
 import { Section } from "@/components/section";
 import { linkStyles } from "@/components/styles";
 import { Table, TableHead, Td } from "@/components/table";
+import { CONDITION_REFERENCE } from "@/lib/policy/cel";
 import { listRoles } from "@/lib/policy/roles";
 import { can } from "@/lib/rbac/permissions";
 import { getTenantContext } from "../tenant-context";
+import { ConditionReference } from "./_components/condition-reference";
 import { RoleDetailsForm } from "./_components/role-details-form";
 import { RulesLegend } from "./_components/rules-legend";
 import { createRoleAction } from "./actions";
@@ -53,7 +55,15 @@ export default async function RolesPage({ params, searchParams }: { params: Prom
               <TableHead columns={["Name", "Description", "Rules", "Agents"]} />
               <tbody>
                 {roles.map((r) => {
-                  const allows = r.rules.filter((x) => x.effect === "allow").length;
+                  const count = (effect: string) => r.rules.filter((x) => x.effect === effect).length;
+                  const breakdown = [
+                    [count("allow"), "allow"],
+                    [count("deny"), "deny"],
+                    [count("require_approval"), "approval"],
+                  ]
+                    .filter(([n]) => n)
+                    .map(([n, word]) => `${n} ${word}`)
+                    .join(", ");
                   return (
                     <tr key={r.id} data-role={r.name}>
                       <Td className="font-medium whitespace-nowrap">
@@ -68,7 +78,7 @@ export default async function RolesPage({ params, searchParams }: { params: Prom
                         {r.rules.length}
                         {r.rules.length ? (
                           <span className="ml-1.5 text-xs text-zinc-500 dark:text-zinc-400">
-                            ({allows} allow, {r.rules.length - allows} deny)
+                            ({breakdown})
                           </span>
                         ) : null}
                       </Td>
@@ -95,6 +105,10 @@ export default async function RolesPage({ params, searchParams }: { params: Prom
 
         <Section id="how-rules-work" title="How rules decide">
           <RulesLegend />
+        </Section>
+
+        <Section id="conditions" title="Conditions and examples" description="Open a role to add an example's rules to it, and to simulate them before saving.">
+          <ConditionReference reference={CONDITION_REFERENCE} />
         </Section>
       </div>
     </>

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Alert } from "@/components/alert";
-import { Badge } from "@/components/badge";
 import { ConfirmAction } from "@/components/confirm-action";
 import { EmptyState } from "@/components/empty-state";
 import { orNotFound } from "@/components/or-not-found";
@@ -9,14 +8,17 @@ import { PageHeader } from "@/components/page-header";
 import { Section } from "@/components/section";
 import { linkStyles } from "@/components/styles";
 import { Table, TableHead, Td } from "@/components/table";
+import { CONDITION_REFERENCE } from "@/lib/policy/cel";
 import { getRole } from "@/lib/policy/roles";
+import { listSimulationChoices } from "@/lib/policy/simulate";
 import { can } from "@/lib/rbac/permissions";
 import { listServers } from "@/lib/registry/servers";
 import { getTenantContext } from "../../tenant-context";
+import { approvalText, EffectBadge } from "../_components/decision-view";
 import { RoleDetailsForm } from "../_components/role-details-form";
-import { RuleEditor } from "../_components/rule-editor";
+import { RoleWorkbench } from "../_components/role-workbench";
 import { RulesLegend } from "../_components/rules-legend";
-import { deleteRoleAction, saveRulesAction, updateRoleDetailsAction } from "../actions";
+import { checkConditionAction, deleteRoleAction, replayAction, saveRulesAction, simulateAction, updateRoleDetailsAction } from "../actions";
 
 type Props = { params: Promise<{ tenant: string; name: string }>; searchParams: Promise<{ created?: string; renamed?: string }> };
 
@@ -31,6 +33,7 @@ export default async function RolePage({ params, searchParams }: Props) {
   const role = await orNotFound(getRole(ctx, decodeURIComponent(rawName)));
   const canWrite = can(ctx.role, "roles.write");
   const servers = can(ctx.role, "servers.read") ? await listServers(ctx) : [];
+  const choices = await listSimulationChoices(ctx, role.name);
   const tenantSlug = ctx.tenant.slug;
   const base = `/${tenantSlug}`;
 
@@ -46,37 +49,45 @@ export default async function RolePage({ params, searchParams }: Props) {
         {created ? <Alert tone="success">The role is created. Add its rules below, then give it to agents.</Alert> : null}
         {renamed ? <Alert tone="success">Renamed. Agents holding the role keep it.</Alert> : null}
 
-        <Section id="rules" title="Rules" description={<RulesLegendShort />} flush>
-          {canWrite ? (
-            <div className="px-5 py-5">
-              <RuleEditor
-                action={saveRulesAction.bind(null, tenantSlug, role.name)}
-                rules={role.rules}
-                servers={servers.map((s) => s.name)}
-                roleName={role.name}
-              />
-            </div>
-          ) : role.rules.length === 0 ? (
-            <p className="px-5 py-5 text-sm text-zinc-600 dark:text-zinc-400">No rules: agents holding this role get nothing from it.</p>
-          ) : (
-            <div>
-              <Table caption={`Rules of the role ${role.name}`} minWidth="36rem">
-                <TableHead columns={["#", "Target", "Server", "Pattern", "Effect"]} />
-                <tbody>
-                  {role.rules.map((r, i) => (
-                    <tr key={i}>
-                      <Td className="font-mono text-xs tabular-nums">{i + 1}</Td>
-                      <Td>{r.target}</Td>
-                      <Td className="font-mono text-xs">{r.server}</Td>
-                      <Td className="font-mono text-xs">{r.pattern}</Td>
-                      <Td>{r.effect === "allow" ? <Badge tone="success">allow</Badge> : <Badge tone="danger">deny</Badge>}</Td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
-            </div>
-          )}
-        </Section>
+        <RoleWorkbench
+          roleName={role.name}
+          rules={role.rules}
+          servers={servers.map((s) => s.name)}
+          rulesDescription={<RulesLegendShort />}
+          save={canWrite ? saveRulesAction.bind(null, tenantSlug, role.name) : undefined}
+          checkCondition={canWrite ? checkConditionAction.bind(null, tenantSlug) : undefined}
+          simulate={simulateAction.bind(null, tenantSlug, role.name)}
+          replay={can(ctx.role, "audit.read") ? replayAction.bind(null, tenantSlug, role.name) : undefined}
+          choices={choices}
+          reference={CONDITION_REFERENCE}
+          readOnlyRules={
+            role.rules.length === 0 ? (
+              <p className="px-5 py-5 text-sm text-zinc-600 dark:text-zinc-400">No rules: agents holding this role get nothing from it.</p>
+            ) : (
+              <div>
+                <Table caption={`Rules of the role ${role.name}`} minWidth="44rem">
+                  <TableHead columns={["#", "Target", "Server", "Pattern", "Effect", "Condition"]} />
+                  <tbody>
+                    {role.rules.map((r, i) => (
+                      <tr key={i} className="align-top">
+                        <Td className="font-mono text-xs tabular-nums">{i + 1}</Td>
+                        <Td>{r.target}</Td>
+                        <Td className="font-mono text-xs">{r.server}</Td>
+                        <Td className="font-mono text-xs">{r.pattern}</Td>
+                        <Td>
+                          <EffectBadge effect={r.effect} />
+                          {r.approval ? <span className="mt-1 block text-xs text-zinc-600 dark:text-zinc-400">{approvalText(r.approval)}</span> : null}
+                          {r.message ? <span className="mt-1 block text-xs text-zinc-600 dark:text-zinc-400">“{r.message}”</span> : null}
+                        </Td>
+                        <Td className="font-mono text-xs break-words">{r.condition ?? <span className="text-zinc-500 dark:text-zinc-400">—</span>}</Td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </Table>
+              </div>
+            )
+          }
+        />
 
         <Section id="role-agents" title="Agents holding this role" description="Give the role to an agent on the agent's page." flush>
           {role.agents.length === 0 ? (
@@ -123,7 +134,8 @@ export default async function RolePage({ params, searchParams }: Props) {
 function RulesLegendShort() {
   return (
     <>
-      Deny by default; deny beats allow; <code className="font-mono">*</code> and <code className="font-mono">?</code> are globs. Saving replaces the whole list.
+      Deny by default; deny beats require approval beats allow; a rule with a condition applies only when it is true; <code className="font-mono">*</code> and{" "}
+      <code className="font-mono">?</code> are globs. Saving replaces the whole list.
     </>
   );
 }
