@@ -16,7 +16,7 @@ const groups: Array<{ title: string | null; items: Item[] }> = [
       { href: "/servers", label: "Servers", icon: ServersIcon },
       { href: "/agents", label: "Agents", icon: AgentsIcon },
       { href: "/roles", label: "Roles", icon: RolesIcon },
-      { href: "/approvals", label: "Approvals", icon: ApprovalsIcon, soon: true },
+      { href: "/approvals", label: "Approvals", icon: ApprovalsIcon },
       { href: "/audit", label: "Audit", icon: AuditIcon },
     ],
   },
@@ -31,9 +31,10 @@ const groups: Array<{ title: string | null; items: Item[] }> = [
 
 /**
  * The tenant's navigation: a sidebar on wide screens, a sideways-scrolling row
- * on narrow ones. The current page is marked with aria-current.
+ * on narrow ones. The current page is marked with aria-current. Approvals
+ * carries the number of requests waiting for a decision, when there are any.
  */
-export function ConsoleNav({ slug }: { slug: string }) {
+export function ConsoleNav({ slug, pendingApprovals }: { slug: string; pendingApprovals?: number }) {
   const pathname = usePathname();
   const base = `/${slug}`;
   const isCurrent = (href: string) => (href === "" ? pathname === base : pathname === base + href || pathname.startsWith(`${base}${href}/`));
@@ -63,6 +64,14 @@ export function ConsoleNav({ slug }: { slug: string }) {
                     >
                       <ItemIcon className={cx("size-[18px] shrink-0", current ? "text-indigo-600 dark:text-indigo-400" : "text-zinc-400 dark:text-zinc-500")} />
                       {label}
+                      {href === "/approvals" && pendingApprovals ? (
+                        <span
+                          className="ml-auto rounded-full bg-amber-100 px-1.5 py-px text-xs font-semibold text-amber-900 tabular-nums dark:bg-amber-950/60 dark:text-amber-200"
+                        >
+                          <span aria-hidden="true">{pendingApprovals}</span>
+                          <span className="sr-only">({pendingApprovals} waiting)</span>
+                        </span>
+                      ) : null}
                       {soon ? (
                         <span aria-hidden="true" className="ml-auto hidden rounded bg-zinc-100 px-1.5 py-px text-[10px] font-medium tracking-wide text-zinc-500 uppercase md:inline dark:bg-zinc-800 dark:text-zinc-500">
                           soon

@@ -13,6 +13,7 @@ import { publicOrigin } from "@/lib/http/public-origin";
 import { ROLE_DESCRIPTIONS } from "@/lib/rbac/permissions";
 import { actorUserId } from "@/lib/tenancy/context";
 import { listMembers } from "@/lib/tenancy/members";
+import { PendingApprovalsBadge } from "./approvals/_components/pending-badge";
 import { getTenantContext } from "./tenant-context";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -26,7 +27,7 @@ const links: QuickLink[] = [
   { href: "/servers", title: "Servers", text: "Register the upstream MCP servers agents may reach.", action: "Add a server", icon: ServersIcon },
   { href: "/agents", title: "Agents", text: "Give each agent an identity, keys and roles; connect its client.", action: "Create an agent", icon: AgentsIcon },
   { href: "/roles", title: "Roles", text: "Decide which agent may call which tool.", action: "Edit access rules", icon: RolesIcon },
-  { href: "/approvals", title: "Approvals", text: "Let a person approve sensitive tool calls.", icon: ApprovalsIcon, soon: true },
+  { href: "/approvals", title: "Approvals", text: "Let a person approve sensitive tool calls, live, before they reach the upstream.", action: "Review held calls", icon: ApprovalsIcon },
   { href: "/audit", title: "Audit", text: "Every agent request: who called what, the decision and the outcome.", action: "Search the audit log", icon: AuditIcon },
 ];
 
@@ -86,6 +87,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
               <h3 className="flex items-center gap-2 text-sm font-semibold text-zinc-900 dark:text-zinc-100">
                 {title}
                 {soon ? <Badge>Coming soon</Badge> : null}
+                {href === "/approvals" ? <PendingApprovalsBadge /> : null}
               </h3>
               <p className="mt-0.5 text-sm text-zinc-600 dark:text-zinc-400">{text}</p>
               {action ? (
