@@ -114,7 +114,7 @@ test.describe("gateway admin API", () => {
       ],
     };
     const { role } = await json<{ role: Role }>(await request.put(`${api}/roles/fixture-users`, { headers, data: roleBody }), 200);
-    expect(role.rules).toEqual(roleBody.rules.map((r) => ({ target: "tool", ...r })));
+    expect(role.rules).toEqual(roleBody.rules.map((r) => ({ target: "tool", condition: null, message: null, approval: null, ...r })));
     const again = await json<{ role: Role }>(await request.put(`${api}/roles/fixture-users`, { headers, data: roleBody }), 200);
     expect(again.role.id).toBe(role.id);
     expect((await json<{ roles: Role[] }>(await request.get(`${api}/roles`, { headers }), 200)).roles.map((r) => r.name)).toEqual(["fixture-users"]);
@@ -296,7 +296,7 @@ test.describe("gateway admin API", () => {
     );
     const audit = doc.paths["/tenants/{tenant}/audit-events"].get;
     expect(audit.parameters.filter((p: any) => p.in === "query").map((p: any) => p.name)).toEqual([
-      "agent", "server", "tool", "method", "outcome", "decision", "from", "to", "cursor", "limit",
+      "agent", "server", "tool", "method", "action", "approval", "outcome", "decision", "from", "to", "cursor", "limit",
     ]);
     // Credentials go in, never come out.
     const server = doc.paths["/tenants/{tenant}/servers"].post;
