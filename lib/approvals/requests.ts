@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import { approvals, type Approval, type ApprovalRule } from "@/db/schema";
 import { inTenant, type Tx } from "@/lib/db";
 import { publish } from "@/lib/events/bus";
@@ -39,15 +39,24 @@ const sameCall = (call: HeldCall) =>
 
 /**
  * The open approval request for this exact call, or a new one. A repeat of
- * a call that is waiting (or approved and not yet used) finds the same
- * request; a request past its expiry is closed as expired first and returned
- * as `expired`, so the agent can be told.
+ * a call that is waiting (or approved and not yet used, or denied within the
+ * request's lifetime) finds the same request; a request past its expiry is
+ * closed as expired first and returned as `expired`, so the agent can be told.
  */
 export async function requestApproval(call: HeldCall, rule: ApprovalRule, policy: ApprovalPolicy): Promise<{ approval: Approval; created: boolean; expired: Approval[] }> {
   return inTenant(call.tenantId, async (tx) => {
     const expired = await expireWhere(tx, call.tenantId, and(sameCall(call), inArray(approvals.status, ["pending", "approved"]), lte(approvals.expiresAt, sql`now()`)));
     const [open] = await tx.select().from(approvals).where(and(sameCall(call), inArray(approvals.status, ["pending", "approved"])));
     if (open) return { approval: open, created: false, expired };
+    // A denial stands for as long as the request would have been open: the agent
+    // that missed it learns it on its retry, and reviewers are not asked again.
+    const [denied] = await tx
+      .select()
+      .from(approvals)
+      .where(and(sameCall(call), eq(approvals.status, "denied"), gt(approvals.expiresAt, sql`now()`)))
+      .orderBy(desc(approvals.decidedAt))
+      .limit(1);
+    if (denied) return { approval: denied, created: false, expired };
     const [created] = await tx
       .insert(approvals)
       .values({

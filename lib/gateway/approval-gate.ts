@@ -38,6 +38,7 @@ export async function holdForApproval(
   const url = consoleUrl(caller, approval.id);
 
   if (approval.status === "approved") return useApproval(caller, approval, note);
+  if (approval.status === "denied") return deniedByReviewer(approval, note);
 
   const progressToken = extra._meta?.progressToken;
   let progress = 0;
@@ -72,10 +73,7 @@ export async function holdForApproval(
     case "approved":
       return useApproval(caller, outcome, note);
     case "denied":
-      note.decision = "denied";
-      note.outcome = "denied";
-      note.reason = `denied by a reviewer (${outcome.id})${outcome.comment ? `: ${outcome.comment}` : ""}`;
-      return toolError(`A reviewer denied this call (approval ${outcome.id}).${outcome.comment ? ` Their comment: ${outcome.comment}` : ""} Do not retry it as it is.`);
+      return deniedByReviewer(outcome, note);
     case "expired":
       note.outcome = "pending";
       note.reason = `approval ${outcome.id} expired without a decision`;
@@ -95,6 +93,13 @@ export async function holdForApproval(
     default:
       throw agentError(ErrorCode.InternalError, "The approval request disappeared; call again.");
   }
+}
+
+function deniedByReviewer(approval: Approval, note: AuditNote): CallToolResult {
+  note.decision = "denied";
+  note.outcome = "denied";
+  note.reason = `denied by a reviewer (${approval.id})${approval.comment ? `: ${approval.comment}` : ""}`;
+  return toolError(`A reviewer denied this call (approval ${approval.id})${approval.comment ? `, commenting: "${approval.comment}"` : ""}. Do not repeat it as it is.`);
 }
 
 /** Runs the call on its approval: only once, and only if the tool is still the one the reviewers saw. */

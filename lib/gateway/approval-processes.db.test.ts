@@ -82,7 +82,7 @@ describe.skipIf(!process.env.DATABASE_URL)("a call held in another process", () 
   it("gets the denial within a second of it being made here", async () => {
     const { held, result, ms } = await decideAcross("refused", "deny");
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toContain(`Their comment: denied elsewhere`);
+    expect(textOf(result)).toContain(`commenting: "denied elsewhere"`);
     expect(ms).toBeLessThan(1_500);
     expect(upstreamRuns(pt.fixture, "echo", { message: "refused" })).toBe(0);
     expect(await approvalRow(pt.tenantId, held.id)).toMatchObject({ status: "denied" });

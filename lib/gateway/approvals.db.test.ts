@@ -97,7 +97,7 @@ describe("a call held for approval", () => {
     await decideApproval(reviewer.ctx, held.id, { decision: "deny", comment: "not during the freeze" });
     const result = await call;
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toBe(`A reviewer denied this call (approval ${held.id}). Their comment: not during the freeze Do not retry it as it is.`);
+    expect(textOf(result)).toBe(`A reviewer denied this call (approval ${held.id}), commenting: "not during the freeze". Do not repeat it as it is.`);
     expect(upstreamRuns(pt.fixture, "echo")).toBe(0);
     const events = await auditOf(pt.tenantId, held.id);
     expect(events.map((e) => e.action)).toEqual(["approval.requested", "approval.denied", "mcp.request"]);
@@ -207,6 +207,22 @@ describe("a call held for approval", () => {
     const dropped = (await toolCallEvents(pt.tenantId)).filter((e) => e.approvalId === held.id);
     expect(dropped.map((e) => e.decision)).toEqual(["approval_required", "allowed"]);
     expect(dropped[0]!.reason).toMatch(/the agent stopped waiting for apr_/);
+  });
+
+  it("tells an agent that missed a denial on its retry, without asking reviewers again", async () => {
+    const { pt, client, reviewer } = await setUp(30);
+    const controller = new AbortController();
+    const call = echo(client, "drop tables", { signal: controller.signal }).catch((e: Error) => e);
+    const held = await heldApproval(pt.tenantId);
+    controller.abort();
+    await call;
+    await decideApproval(reviewer.ctx, held.id, { decision: "deny", comment: "not in production" });
+
+    const retry = await echo(client, "drop tables");
+    expect(retry.isError).toBe(true);
+    expect(textOf(retry)).toBe(`A reviewer denied this call (approval ${held.id}), commenting: "not in production". Do not repeat it as it is.`);
+    expect((await approvalRows(pt.tenantId)).map((a) => a.id)).toEqual([held.id]);
+    expect(upstreamRuns(pt.fixture, "echo")).toBe(0);
   });
 
   it("honours a decision made after the agent disconnected, on its retry from a new session", async () => {
