@@ -1,13 +1,14 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { adminTokens, approvals, approvalVotes, approverRoles, memberships, users, voteDecisions, type Approval, type ApproverRole } from "@/db/schema";
+import { adminTokens, approvals, approvalVotes, memberships, users, voteDecisions, type Approval } from "@/db/schema";
 import { inTenant, type Tx } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { publish } from "@/lib/events/bus";
 import { newId } from "@/lib/ids";
-import { assertCan, type ConsoleRole } from "@/lib/rbac/permissions";
+import { assertCan } from "@/lib/rbac/permissions";
 import type { TenantContext } from "@/lib/tenancy/context";
 import { parseInput } from "@/lib/validation";
+import { approverText, ranksAsApprover } from "./approvers";
 import { recordApprovalChange } from "./audit";
 
 export const decideApprovalInput = z
@@ -19,11 +20,6 @@ export const decideApprovalInput = z
 export type DecideApprovalInput = z.input<typeof decideApprovalInput>;
 
 type Person = { id: string; name: string };
-
-/** Console roles at or above each approver role. */
-const RANK: Record<ConsoleRole, number> = { viewer: 0, auditor: 0, reviewer: 1, admin: 2, owner: 3 };
-const RANK_OF_APPROVER: Record<ApproverRole, number> = { reviewer: 1, admin: 2, owner: 3 };
-const aboveOrEqual = (role: ApproverRole) => approverRoles.filter((r) => RANK_OF_APPROVER[r] >= RANK_OF_APPROVER[role]).join(" or ");
 
 /**
  * One reviewer's decision on a pending request. A deny decides at once; an
@@ -51,8 +47,8 @@ export async function decideApproval(ctx: TenantContext, approvalId: string, inp
       return { refused: expiredError(approvalId) };
     }
     if (request.status !== "pending") return { refused: alreadyDecided(request) };
-    if (RANK[ctx.role] < RANK_OF_APPROVER[request.approverRole]) {
-      throw new AppError("forbidden", `This call needs a decision by an ${aboveOrEqual(request.approverRole)}; your role is ${ctx.role}.`);
+    if (!ranksAsApprover(ctx.role, request.approverRole)) {
+      throw new AppError("forbidden", `This call needs a decision by ${approverText(request.approverRole)}; your role is ${ctx.role}.`);
     }
     const votes = await tx.select().from(approvalVotes).where(and(eq(approvalVotes.tenantId, ctx.tenant.id), eq(approvalVotes.approvalId, approvalId)));
     if (votes.some((v) => v.userId === person.id)) {

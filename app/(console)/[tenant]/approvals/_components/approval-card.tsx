@@ -11,7 +11,8 @@ import { Countdown } from "./countdown";
 import { DecisionForm } from "./decision-form";
 import { RequestFacts } from "./request-facts";
 import { RecentCalls } from "./session-calls";
-import { approverText, formatDuration, ranksFor } from "./status";
+import { approverText, ranksAsApprover } from "@/lib/approvals/approvers";
+import { formatDuration } from "./status";
 
 /** Who is looking, for what they may do with a request. */
 export type Reviewer = { userId: string; role: ConsoleRole; canDecide: boolean };
@@ -19,7 +20,7 @@ export type Reviewer = { userId: string; role: ConsoleRole; canDecide: boolean }
 /** What stops this reviewer from deciding this request, if anything (the lib has the last word). */
 export function whyNotDecide(approval: ApprovalView, reviewer: Reviewer): string | null {
   if (!reviewer.canDecide) return null; // said once for the page
-  if (!ranksFor(reviewer.role, approval.approverRole)) return `This call needs a decision by ${approverText(approval.approverRole)}; your role is ${reviewer.role}.`;
+  if (!ranksAsApprover(reviewer.role, approval.approverRole)) return `This call needs a decision by ${approverText(approval.approverRole)}; your role is ${reviewer.role}.`;
   const mine = approval.votes.find((v) => v.userId === reviewer.userId);
   if (mine) {
     const left = approval.approvalsRequired - approval.votes.filter((v) => v.decision === "approve").length;

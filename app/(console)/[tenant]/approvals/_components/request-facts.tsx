@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { linkStyles } from "@/components/styles";
 import type { ApprovalView } from "@/lib/approvals/queries";
-import { approverText } from "./status";
+import { approverText } from "@/lib/approvals/approvers";
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (

@@ -1,6 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/badge";
-import { approverRoles, type Approval, type ApproverRole } from "@/db/schema";
-import type { ConsoleRole } from "@/lib/rbac/permissions";
+import type { Approval } from "@/db/schema";
 
 const STATUS: Record<Approval["status"], { label: string; tone: BadgeTone }> = {
   pending: { label: "waiting", tone: "warning" },
@@ -18,18 +17,6 @@ export function StatusBadge({ status }: { status: Approval["status"] }) {
       {label}
     </Badge>
   );
-}
-
-/** "a reviewer or above", "an admin or above", "an owner". */
-export function approverText(role: ApproverRole): string {
-  if (role === "owner") return "an owner";
-  return `${role === "admin" ? "an" : "a"} ${role} or above`;
-}
-
-/** Whether a member's console role is high enough for the request's approver role (the lib decides; this only hides buttons that would fail). */
-export function ranksFor(role: ConsoleRole, approverRole: ApproverRole): boolean {
-  const mine = approverRoles.indexOf(role as ApproverRole);
-  return mine >= 0 && mine >= approverRoles.indexOf(approverRole);
 }
 
 const timeOfDay = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC" });
