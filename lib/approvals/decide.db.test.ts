@@ -106,7 +106,7 @@ describe("decideApproval", () => {
       await expectAppError(decideApproval(member.ctx, id, approve), "forbidden");
     }
     const adminOnly = await request("admin");
-    await expectAppError(decideApproval(reviewer.ctx, adminOnly, approve), "forbidden", /admin or owner; your role is reviewer/);
+    await expectAppError(decideApproval(reviewer.ctx, adminOnly, approve), "forbidden", /an admin or above; your role is reviewer/);
     expect(await votesOf(pt.tenantId, id)).toHaveLength(0);
     expect(await votesOf(pt.tenantId, adminOnly)).toHaveLength(0);
     expect(await decideApproval(admin.ctx, adminOnly, approve)).toMatchObject({ status: "approved" });
