@@ -23,6 +23,9 @@ describe("newId", () => {
       rule: "rul",
       session: "ses",
       event: "evt",
+      approval: "apr",
+      vote: "vot",
+      delivery: "whd",
     });
   });
 
