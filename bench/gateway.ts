@@ -1,6 +1,7 @@
 // Gatehouse's overhead, measured: tools/call at 1, 8 and 32 concurrent agents
 // and tools/list at three catalog sizes, against the fixture upstream directly,
-// through Gatehouse (`next start`: auth, roles, audit) and through mcp-proxy
+// through Gatehouse (`next start`: auth, roles, audit; tools/call also with
+// CEL conditions decided on every call) and through mcp-proxy
 // from npm, in one run. Prints a table with ratios to direct, then where a
 // Gatehouse call spends its time, and writes both to docs/benchmarks.md.
 //
@@ -134,7 +135,8 @@ async function main(): Promise<void> {
     httpTenants.set(size, await seed.seedTenant({ slug: `bench-${run}-http-${size}`, agents, fixtureUrl: fixtures.get(size)!.url }));
     if (!externalGateway) stdioTenants.set(size, await seed.seedTenant({ slug: `bench-${run}-stdio-${size}`, agents }));
   }
-  log(`[bench] seeded ${httpTenants.size + stdioTenants.size} tenants`);
+  const conditionalTenant = await seed.seedTenant({ slug: `bench-${run}-cel`, agents: maxAgents, fixtureUrl: fixtures.get(callSize)!.url, rules: seed.CONDITIONAL_RULES });
+  log(`[bench] seeded ${httpTenants.size + stdioTenants.size + 1} tenants`);
 
   // 4. Gatehouse, with the stdio fixtures declared as platform servers of the stdio tenants.
   const platformFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gatehouse-bench-")), "platform-servers.json");
@@ -186,6 +188,8 @@ async function main(): Promise<void> {
   const directStdio: Path = { name: "direct (stdio)", agents: new Map(), timing: new Map() };
   const gatehouseStdio: Path = { name: "Gatehouse → stdio", base: directStdio.name, agents: new Map(), timing: new Map() };
   const mcpProxy: Path = { name: "mcp-proxy → stdio", base: directStdio.name, agents: new Map(), timing: new Map() };
+  // tools/call only: the same upstream, with three CEL conditions decided per call.
+  const gatehouseCel: Path = { name: "Gatehouse → HTTP, CEL", base: directHttp.name, agents: new Map(), timing: new Map() };
   for (const size of catalogs) {
     const count = agentsFor(size);
     directHttp.agents.set(size, await sessions(count, fixtures.get(size)!.url, ""));
@@ -203,11 +207,14 @@ async function main(): Promise<void> {
     mcpProxy.agents.set(size, await sessions(count, proxies.get(size)!.url, ""));
     mcpProxy.timing.set(size, proxies.get(size)!.timing);
   }
-  paths.push(directHttp, gatehouseHttp, directStdio, ...(externalGateway ? [] : [gatehouseStdio]), mcpProxy);
+  gatehouseCel.agents.set(callSize, await sessions(maxAgents, `${gatehouse.origin}/t/${conditionalTenant.slug}/mcp`, "fixture__", conditionalTenant.keys));
+  if (gatehouse.timing) gatehouseCel.timing.set(callSize, gatehouse.timing);
+  paths.push(directHttp, gatehouseHttp, gatehouseCel, directStdio, ...(externalGateway ? [] : [gatehouseStdio]), mcpProxy);
+  const pathsFor = (size: number) => paths.filter((p) => p.agents.has(size));
 
   // Gatehouse loads platform catalogs in the background at start: wait until every path lists every tool.
   for (const size of catalogs) {
-    for (const p of paths) {
+    for (const p of pathsFor(size)) {
       const agent = p.agents.get(size)![0]!;
       await waitUntil(`${p.name}, ${size} tools`, async () => (await perform(agent, { kind: "list", expectTools: size }), true), 60_000);
     }
@@ -216,16 +223,17 @@ async function main(): Promise<void> {
   // loaded route: warm every path before any cell counts.
   for (const p of paths) {
     await runCell(p.agents.get(callSize)!, { kind: "call" }, p.name.startsWith("Gatehouse") ? 8000 : 3000, 0);
-    await runCell(p.agents.get(Math.max(...catalogs))!.slice(0, listConcurrency), { kind: "list", expectTools: Math.max(...catalogs) }, 500, 0);
+    const largest = p.agents.get(Math.max(...catalogs));
+    if (largest) await runCell(largest.slice(0, listConcurrency), { kind: "list", expectTools: Math.max(...catalogs) }, 500, 0);
   }
   log("[bench] every path lists its full catalog and is warm; measuring");
 
   // 7. The cells: per operation and load, every path interleaved (see runInterleaved).
   const rows: Row[] = [];
   const measure = async (op: string, load: string, size: number, count: number, operation: Operation) => {
-    const contenders = paths.map((p) => ({ name: p.name, agents: p.agents.get(size)!.slice(0, count), timing: p.timing.get(size) }));
+    const contenders = pathsFor(size).map((p) => ({ name: p.name, agents: p.agents.get(size)!.slice(0, count), timing: p.timing.get(size) }));
     const results = await runInterleaved(contenders, operation, { warmupMs, durationMs, rounds });
-    for (const p of paths) {
+    for (const p of pathsFor(size)) {
       const { stats, server } = results.get(p.name)!;
       rows.push({ op, load, path: p.name, base: p.base, stats, server });
       log(`  ${op.padEnd(10)} ${load.padEnd(10)} ${p.name.padEnd(18)} p50 ${stats.p50.toFixed(2).padStart(7)} ms  p99 ${stats.p99.toFixed(2).padStart(7)} ms  ${stats.throughput.toFixed(0).padStart(6)}/s${stats.errors ? `  ${stats.errors} errors: ${stats.firstError}` : ""}`);
