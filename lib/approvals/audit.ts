@@ -2,9 +2,8 @@ import { auditEvents, type Approval } from "@/db/schema";
 import type { Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { enqueueWebhook, type WebhookEventType } from "@/lib/webhooks/enqueue";
+import type { ApprovalAction } from "./actions";
 
-export const approvalActions = ["approval.requested", "approval.approved", "approval.denied", "approval.expired", "approval.consumed", "approval.voted"] as const;
-export type ApprovalAction = (typeof approvalActions)[number];
 
 type Actor = { id: string; name: string };
 

@@ -32,7 +32,7 @@ const METHODS = [
   "ping",
 ];
 
-const FILTERS = ["agent", "server", "tool", "method", "outcome", "decision", "approval", "from", "to"] as const;
+const FILTERS = ["agent", "server", "tool", "method", "action", "outcome", "decision", "approval", "from", "to"] as const;
 const PAGE_SIZE = 50;
 
 type Search = Partial<Record<(typeof FILTERS)[number] | "cursor", string | string[]>>;

@@ -5,8 +5,15 @@ import { useRouter } from "next/navigation";
 import { useTransition, type FormEvent } from "react";
 import { SelectField, TextField } from "@/components/field";
 import { buttonStyles } from "@/components/styles";
+import { approvalActions } from "@/lib/approvals/actions";
 
-export type AuditFilterValues = Record<"agent" | "server" | "tool" | "method" | "outcome" | "decision" | "approval" | "from" | "to", string>;
+export type AuditFilterValues = Record<"agent" | "server" | "tool" | "method" | "action" | "outcome" | "decision" | "approval" | "from" | "to", string>;
+
+/** What an event records: an agent request, or a change of an approval request. */
+const ACTIONS = [
+  { value: "mcp.request", label: "Agent request" },
+  ...approvalActions.map((a) => ({ value: a, label: `Approval ${a.slice("approval.".length)}` })),
+];
 
 const any = (label: string) => ({ value: "", label });
 
@@ -69,6 +76,14 @@ export function AuditFilters({
           defaultValue={values.method}
           options={[any("Any method"), ...withCurrent(methods, values.method).map((m) => ({ value: m, label: m }))]}
           errors={errors?.method}
+        />
+        <SelectField
+          name="action"
+          idPrefix="audit"
+          label="Event"
+          defaultValue={values.action}
+          options={[any("Any event"), ...ACTIONS]}
+          errors={errors?.action}
         />
         <SelectField
           name="outcome"

@@ -111,6 +111,12 @@ export function AuditRows({ events, agentsBase, approvalsBase }: { events: Audit
                     {e.outcome}
                   </Badge>
                 </span>
+                {e.rule ? (
+                  <span className="mt-1 block font-mono text-xs text-zinc-500 dark:text-zinc-400">
+                    <span className="sr-only">Rule: </span>
+                    {e.rule}
+                  </span>
+                ) : null}
               </Td>
               <Td className="font-mono text-xs whitespace-nowrap tabular-nums">
                 {e.totalMs} ms

@@ -14,6 +14,21 @@ import { draftErrors } from "./simulate-support";
 const th = "py-1.5 pr-3 font-medium";
 const td = "py-1.5 pr-3 align-top";
 
+/** Column names of the panel's compact tables. */
+function CompactHead({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr className="tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
+        {columns.map((c) => (
+          <th key={c} scope="col" className={th}>
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 /**
  * "Replay": the tenant's recent audited tool calls decided again under the
  * draft, listing the ones whose decision would change.
@@ -113,28 +128,7 @@ function ReplayResult({ replay: r }: { replay: Replay }) {
         <div className="overflow-x-auto">
           <table className="w-full min-w-[48rem] border-collapse text-left text-xs">
             <caption className="mb-2 text-left text-sm font-medium text-zinc-900 dark:text-zinc-100">Decisions that would change</caption>
-            <thead>
-              <tr className="tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
-                <th scope="col" className={th}>
-                  Time (UTC)
-                </th>
-                <th scope="col" className={th}>
-                  Agent
-                </th>
-                <th scope="col" className={th}>
-                  Tool
-                </th>
-                <th scope="col" className={th}>
-                  Recorded
-                </th>
-                <th scope="col" className={th}>
-                  Draft
-                </th>
-                <th scope="col" className={th}>
-                  Why
-                </th>
-              </tr>
-            </thead>
+            <CompactHead columns={["Time (UTC)", "Agent", "Tool", "Recorded", "Draft", "Why"]} />
             <tbody>
               {r.changes.map((x) => (
                 <tr key={x.eventId} data-event={x.eventId} className="border-t border-zinc-100 dark:border-zinc-800">
@@ -170,22 +164,7 @@ function ReplayResult({ replay: r }: { replay: Replay }) {
           <summary className="cursor-pointer text-sm text-zinc-700 dark:text-zinc-300">Skipped calls ({r.skipped.length})</summary>
           <table className="mt-2 w-full min-w-[36rem] border-collapse text-left">
             <caption className="sr-only">Skipped calls</caption>
-            <thead>
-              <tr className="tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
-                <th scope="col" className={th}>
-                  Time (UTC)
-                </th>
-                <th scope="col" className={th}>
-                  Agent
-                </th>
-                <th scope="col" className={th}>
-                  Tool
-                </th>
-                <th scope="col" className={th}>
-                  Why skipped
-                </th>
-              </tr>
-            </thead>
+            <CompactHead columns={["Time (UTC)", "Agent", "Tool", "Why skipped"]} />
             <tbody>
               {r.skipped.map((x) => (
                 <tr key={x.eventId} data-skipped-event={x.eventId} className="border-t border-zinc-100 dark:border-zinc-800">
