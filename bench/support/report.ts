@@ -114,6 +114,12 @@ export function verdict(rows: Row[], breakdown: BreakdownRow[]): string[] {
     const added = gh.stats.p50 - direct.stats.p50;
     lines.push(`- Gatehouse adds ${added.toFixed(2)} ms at p50 over direct (tools/call, ${first}): ${added < 2 ? "within" : "over"} the 2 ms aim.`);
   }
+  const cel = first ? find("tools/call", first, "Gatehouse → HTTP, CEL") : undefined;
+  if (gh && cel) {
+    const cpu = (r: Row) => r.server?.cpuMsPerRequest;
+    const extraCpu = cpu(cel) != null && cpu(gh) != null ? ` and ${(cpu(cel)! - cpu(gh)!).toFixed(2)} ms of server CPU per call` : "";
+    lines.push(`- Three CEL conditions per call add ${(cel.stats.p50 - gh.stats.p50).toFixed(2)} ms at p50${extraCpu} (tools/call, ${first}).`);
+  }
   for (const load of new Set(rows.filter((r) => r.op === "tools/call").map((r) => r.load))) {
     const proxy = find("tools/call", load, "mcp-proxy → stdio");
     const viaStdio = find("tools/call", load, "Gatehouse → stdio");
