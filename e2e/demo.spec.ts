@@ -23,11 +23,16 @@ test("the demo tenant serves its example tools to the demo agent", async ({ owne
   const result = await client.callTool({ name: "demo__get_weather", arguments: { city: "Lisbon" } });
   expect(JSON.stringify(result.content)).toContain("Lisbon");
   await expect(client.callTool({ name: "demo__delete_all_tickets", arguments: {} })).rejects.toThrow(/Unknown tool/);
+  // The demo role's condition: small conversions run, huge ones are refused with the rule's message.
+  const small = await client.callTool({ name: "demo__convert_currency", arguments: { amount: 100, from: "EUR", to: "USD" } });
+  expect(small.isError).toBeFalsy();
+  const huge = await client.callTool({ name: "demo__convert_currency", arguments: { amount: 5_000_000, from: "EUR", to: "USD" } });
+  expect(huge).toMatchObject({ isError: true, content: [{ type: "text", text: "Gatehouse denied this call: The demo converts at most 1,000,000 at a time." }] });
   await client.close();
 
   const { events } = await expectJson<{ events: { tool: string | null; decision: string }[] }>(
     await ownerApi.get("/api/v1/tenants/demo/audit-events?method=tools/call"),
     200,
   );
-  expect(events.map((e) => `${e.tool}:${e.decision}`)).toEqual(expect.arrayContaining(["get_weather:allowed", "delete_all_tickets:denied"]));
+  expect(events.map((e) => `${e.tool}:${e.decision}`)).toEqual(expect.arrayContaining(["get_weather:allowed", "delete_all_tickets:denied", "convert_currency:allowed", "convert_currency:denied"]));
 });

@@ -11,7 +11,8 @@ export const DEMO_ROLE_NAME = "demo-user";
 /**
  * A tenant to try Gatehouse at once: the example upstream that ships in
  * lib/demo, a role that allows its tools but denies the destructive-looking
- * one, and an agent bound to it. The caller issues a key from the console.
+ * one (and, to show a condition at work, large currency conversions), and an
+ * agent bound to it. The caller issues a key from the console.
  */
 export async function insertDemoTenant(tx: Tx, ownerId: string, avoidSlug: string): Promise<{ tenant: Tenant; serverId: string }> {
   let slug = avoidSlug === "demo" ? "demo-sandbox" : "demo";
@@ -38,8 +39,20 @@ export async function insertDemoTenant(tx: Tx, ownerId: string, avoidSlug: strin
   await tx.insert(accessRules).values([
     { id: newId("rule"), tenantId: tenant.id, roleId, position: 0, target: "tool", server: declared.name, pattern: "*", effect: "allow" },
     { id: newId("rule"), tenantId: tenant.id, roleId, position: 1, target: "tool", server: declared.name, pattern: "delete_*", effect: "deny" },
-    { id: newId("rule"), tenantId: tenant.id, roleId, position: 2, target: "prompt", server: declared.name, pattern: "*", effect: "allow" },
-    { id: newId("rule"), tenantId: tenant.id, roleId, position: 3, target: "resource", server: declared.name, pattern: "*", effect: "allow" },
+    {
+      id: newId("rule"),
+      tenantId: tenant.id,
+      roleId,
+      position: 2,
+      target: "tool",
+      server: declared.name,
+      pattern: "convert_currency",
+      effect: "deny",
+      condition: "args.amount > 1000000.0",
+      message: "The demo converts at most 1,000,000 at a time.",
+    },
+    { id: newId("rule"), tenantId: tenant.id, roleId, position: 3, target: "prompt", server: declared.name, pattern: "*", effect: "allow" },
+    { id: newId("rule"), tenantId: tenant.id, roleId, position: 4, target: "resource", server: declared.name, pattern: "*", effect: "allow" },
   ]);
   const agentId = newId("agent");
   await tx.insert(agents).values({
