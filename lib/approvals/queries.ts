@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { approvals, approvalStatuses, approvalVotes, type Approval, type ApprovalVote } from "@/db/schema";
-import { listSessionCalls, type SessionCall } from "@/lib/audit/session-calls";
-import { inTenant } from "@/lib/db";
+import { approvals, approvalStatuses, approvalVotes, auditEvents, type Approval, type ApprovalVote, type AuditDecision } from "@/db/schema";
+import { listSessionCalls, sessionCallOf, type SessionCall } from "@/lib/audit/session-calls";
+import { inTenant, type Tx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { assertCan } from "@/lib/rbac/permissions";
 import type { TenantContext } from "@/lib/tenancy/context";
@@ -15,6 +15,8 @@ export type ApprovalView = Approval & {
   msLeft: number;
 };
 export type ApprovalDetail = ApprovalView & { sessionCalls: SessionCall[] };
+/** The latest calls of the agent's session before the request, and how many there were in all. */
+export type RecentCalls = { calls: SessionCall[]; total: number };
 
 export const listApprovalsInput = z.object({
   status: z
@@ -23,6 +25,8 @@ export const listApprovalsInput = z.object({
   limit: z.coerce.number().int().min(1, "At least 1.").max(200, "At most 200 per page.").default(50),
   /** The id of the last request of the previous page. */
   before: z.string().trim().max(40).optional(),
+  /** Also the last N calls of each request's session before it (for the inbox), read in one query. */
+  recentCalls: z.coerce.number().int().min(0).max(20).default(0),
 });
 export type ListApprovalsInput = z.input<typeof listApprovalsInput>;
 
@@ -43,7 +47,7 @@ const msLeft = sql<number>`greatest(0, floor(extract(epoch from (${approvals.exp
  * Requests past their expiry are closed first, so the inbox never offers
  * one that can no longer be decided.
  */
-export async function listApprovals(ctx: TenantContext, input: ListApprovalsInput = {}): Promise<ApprovalView[]> {
+export async function listApprovals(ctx: TenantContext, input: ListApprovalsInput = {}): Promise<(ApprovalView & { recent?: RecentCalls })[]> {
   assertCan(ctx, "approvals.read");
   const query = parseInput(listApprovalsInput, input);
   await expireApprovals(ctx.tenant.id);
@@ -69,8 +73,34 @@ export async function listApprovals(ctx: TenantContext, input: ListApprovalsInpu
       .from(approvalVotes)
       .where(and(eq(approvalVotes.tenantId, ctx.tenant.id), inArray(approvalVotes.approvalId, rows.map((r) => r.row.id))))
       .orderBy(asc(approvalVotes.createdAt));
-    return rows.map(({ row, msLeft }) => view(row, msLeft, votes));
+    const recent = query.recentCalls > 0 ? await recentCalls(tx, ctx.tenant.id, rows.map((r) => r.row.id), query.recentCalls) : undefined;
+    return rows.map(({ row, msLeft }) => ({ ...view(row, msLeft, votes), ...(recent && { recent: recent.get(row.id) ?? { calls: [], total: 0 } }) }));
   });
+}
+
+/** Per request, the last `n` tools/call of its session before it was made, and their total: one query for the whole page. */
+async function recentCalls(tx: Tx, tenantId: string, approvalIds: string[], n: number): Promise<Map<string, RecentCalls>> {
+  const rows = (await tx.execute(sql`
+    select approval_id, server, tool, decision, occurred_at, total from (
+      select a.id as approval_id, e.server, e.tool, e.decision, e.occurred_at,
+        row_number() over (partition by a.id order by e.occurred_at desc) as rank,
+        count(*) over (partition by a.id) as total
+      from ${approvals} a
+      join ${auditEvents} e on e.tenant_id = a.tenant_id and e.session_id = a.session_id
+      where a.tenant_id = ${tenantId} and a.id in ${sql`(${sql.join(approvalIds.map((id) => sql`${id}`), sql`, `)})`}
+        and e.action = 'mcp.request' and e.method = 'tools/call' and e.occurred_at < a.created_at
+    ) ranked
+    where rank <= ${n}
+    order by approval_id, occurred_at`)) as unknown as {
+    rows: { approval_id: string; server: string | null; tool: string | null; decision: AuditDecision; occurred_at: string | Date; total: string | number }[];
+  };
+  const byApproval = new Map<string, RecentCalls>();
+  for (const r of rows.rows) {
+    const entry = byApproval.get(r.approval_id) ?? { calls: [], total: Number(r.total) };
+    entry.calls.push(sessionCallOf({ server: r.server, tool: r.tool, decision: r.decision, at: new Date(r.occurred_at) }));
+    byApproval.set(r.approval_id, entry);
+  }
+  return byApproval;
 }
 
 /** One request with its votes and the agent's earlier calls in the same session. */

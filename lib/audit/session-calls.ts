@@ -7,6 +7,11 @@ export type SessionCall = { server: string; tool: string; name: string; decision
 
 const EFFECT_OF: Record<AuditDecision, SessionCall["decision"]> = { allowed: "allow", denied: "deny", approval_required: "require_approval", none: "deny" };
 
+/** One audited tools/call as conditions and reviewers see it. */
+export function sessionCallOf(r: { server: string | null; tool: string | null; decision: AuditDecision; at: Date }): SessionCall {
+  return { server: r.server ?? "", tool: r.tool ?? "", name: r.server ? `${r.server}__${r.tool}` : (r.tool ?? ""), decision: EFFECT_OF[r.decision], at: r.at };
+}
+
 /** How many earlier calls of a session a condition or a reviewer sees. */
 export const SESSION_CALLS_LIMIT = 100;
 
@@ -26,13 +31,7 @@ export async function listSessionCalls(tenantId: string, sessionId: string, opti
     return rows
       .reverse()
       .filter((r) => !options.before || r.at < options.before)
-      .map((r) => ({
-        server: r.server ?? "",
-        tool: r.tool ?? "",
-        name: r.server ? `${r.server}__${r.tool}` : (r.tool ?? ""),
-        decision: EFFECT_OF[r.decision],
-        at: r.at,
-      }));
+      .map(sessionCallOf);
   };
   return options.tx ? run(options.tx) : inTenant(tenantId, run);
 }

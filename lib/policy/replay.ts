@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lte } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvents, type AuditDecision, type RuleEffect } from "@/db/schema";
-import { SESSION_CALLS_LIMIT, type SessionCall } from "@/lib/audit/session-calls";
+import { SESSION_CALLS_LIMIT, sessionCallOf, type SessionCall } from "@/lib/audit/session-calls";
 import { inTenant, type Tx } from "@/lib/db";
 import { assertCan } from "@/lib/rbac/permissions";
 import type { TenantContext } from "@/lib/tenancy/context";
@@ -66,7 +66,6 @@ export type Replay = {
 
 const RECORDED_EFFECT: Record<Exclude<AuditDecision, "none">, RuleEffect> = { allowed: "allow", denied: "deny", approval_required: "require_approval" };
 /** As lib/audit/session-calls.ts shows a session's earlier calls to conditions. */
-const SESSION_EFFECT: Record<AuditDecision, SessionCall["decision"]> = { allowed: "allow", denied: "deny", approval_required: "require_approval", none: "deny" };
 
 type EventRow = {
   id: string;
@@ -259,7 +258,7 @@ async function sessionHistory(tx: Tx, tenantId: string, events: EventRow[]): Pro
   const bySession = new Map<string, SessionCall[]>();
   for (const r of rows) {
     const list = bySession.get(r.sessionId!) ?? [];
-    list.push({ server: r.server ?? "", tool: r.tool ?? "", name: r.server ? `${r.server}__${r.tool}` : (r.tool ?? ""), decision: SESSION_EFFECT[r.decision], at: r.at });
+    list.push(sessionCallOf(r));
     bySession.set(r.sessionId!, list);
   }
   return (event) => {

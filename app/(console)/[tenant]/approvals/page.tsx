@@ -7,7 +7,6 @@ import { PageHeader } from "@/components/page-header";
 import { buttonStyles, cardStyles } from "@/components/styles";
 import { Tabs } from "@/components/tabs";
 import { listApprovals } from "@/lib/approvals/queries";
-import { listSessionCalls } from "@/lib/audit/session-calls";
 import { can } from "@/lib/rbac/permissions";
 import { actorUserId } from "@/lib/tenancy/context";
 import { getTenant } from "@/lib/tenancy/tenants";
@@ -22,8 +21,7 @@ export const metadata: Metadata = { title: "Approvals" };
 
 const PENDING_LIMIT = 100;
 const DECIDED_PAGE = 50;
-/** The newest requests show the agent's latest calls of their session; the rest on their details page. */
-const WITH_RECENT_CALLS = 10;
+/** Each pending request shows the agent's latest calls of its session; all of them on its details page. */
 const RECENT_CALLS = 5;
 
 type Search = { view?: string; before?: string };
@@ -47,20 +45,10 @@ export default async function ApprovalsPage({ params, searchParams }: { params: 
   const before = typeof search.before === "string" && /^apr_\w{1,36}$/.test(search.before) ? search.before : undefined;
   const [tenant, pending, decided] = await Promise.all([
     getTenant(ctx),
-    listApprovals(ctx, { status: "pending", limit: PENDING_LIMIT }),
+    listApprovals(ctx, { status: "pending", limit: PENDING_LIMIT, recentCalls: RECENT_CALLS }),
     listApprovals(ctx, { status: "decided", limit: DECIDED_PAGE, before }),
   ]);
-  const recent = new Map(
-    await Promise.all(
-      pending
-        .slice(0, WITH_RECENT_CALLS)
-        .filter((a) => a.sessionId)
-        .map(async (a) => {
-          const calls = await listSessionCalls(ctx.tenant.id, a.sessionId!, { before: a.createdAt });
-          return [a.id, { calls: calls.slice(-RECENT_CALLS), total: calls.length }] as const;
-        }),
-    ),
-  );
+  const recent = new Map(pending.flatMap((a) => (a.sessionId && a.recent ? [[a.id, a.recent] as const] : [])));
   const reviewer: Reviewer = { userId: actorUserId(ctx) ?? "", role: ctx.role, canDecide: can(ctx.role, "approvals.decide") };
   const action = (id: string) => decideApprovalAction.bind(null, ctx.tenant.slug, id);
 
