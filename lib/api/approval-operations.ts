@@ -43,7 +43,16 @@ export const approvalOperations = {
     auth: "tenant",
     permission: "approvals.read",
     query: listApprovalsInput,
-    response: z.object({ approvals: z.array(approval) }),
+    response: z.object({
+      approvals: z.array(
+        approval.extend({
+          recent: z
+            .object({ calls: z.array(sessionCall), total: z.number().int() })
+            .optional()
+            .meta({ description: "With `recentCalls=N`: the last N calls of the agent's session before the request, and how many there were" }),
+        }),
+      ),
+    }),
   }),
   getApproval: defineOperation({
     id: "getApproval",
