@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { tenants } from "./tenancy";
 
 export const auditDecisions = ["allowed", "denied", "approval_required", "none"] as const;
@@ -45,11 +45,35 @@ export const auditEvents = pgTable(
     actorId: text(),
     actorName: text(),
     comment: text(),
+    /**
+     * The tenant's hash chain: this event's place (1, 2, …), the sha256 of its
+     * canonical content, the chain hash before it, and sha256(prev_hash ||
+     * content_hash). Null only for events written before the chain existed.
+     */
+    seq: bigint({ mode: "number" }),
+    contentHash: text(),
+    prevHash: text(),
+    hash: text(),
   },
   (t) => [
     index("audit_events_tenant_time_idx").on(t.tenantId, t.occurredAt.desc(), t.id.desc()),
     index("audit_events_tenant_agent_idx").on(t.tenantId, t.agentId, t.occurredAt.desc()),
     index("audit_events_tenant_session_idx").on(t.tenantId, t.sessionId, t.occurredAt.desc()),
     index("audit_events_tenant_approval_idx").on(t.tenantId, t.approvalId),
+    uniqueIndex("audit_events_tenant_seq_key").on(t.tenantId, t.seq),
   ],
 );
+
+/**
+ * The end of each tenant's audit chain. Written only by the
+ * gatehouse_audit_append() function (the app's role has no rights on it), so
+ * the next event always continues from the last one, whichever process writes.
+ */
+export const auditChainHeads = pgTable("audit_chain_heads", {
+  tenantId: text()
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  seq: bigint({ mode: "number" }).notNull(),
+  prevHash: text().notNull(),
+  hash: text().notNull(),
+});

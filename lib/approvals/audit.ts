@@ -1,4 +1,5 @@
-import { auditEvents, type Approval } from "@/db/schema";
+import type { Approval } from "@/db/schema";
+import { appendAuditEvent } from "@/lib/audit/chain";
 import type { Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { enqueueWebhook, type WebhookEventType } from "@/lib/webhooks/enqueue";
@@ -13,9 +14,10 @@ type Actor = { id: string; name: string };
  * webhook delivery for the changes a tenant's systems care about.
  */
 export async function recordApprovalChange(tx: Tx, approval: Approval, action: ApprovalAction, extra: { actor?: Actor; comment?: string | null; reason?: string } = {}): Promise<void> {
-  await tx.insert(auditEvents).values({
+  await appendAuditEvent(tx, {
     id: newId("event"),
     tenantId: approval.tenantId,
+    occurredAt: new Date(),
     action,
     agentId: approval.agentId,
     agentName: approval.agentName,
@@ -27,9 +29,12 @@ export async function recordApprovalChange(tx: Tx, approval: Approval, action: A
     arguments: approval.arguments,
     decision: action === "approval.denied" ? "denied" : action === "approval.approved" || action === "approval.consumed" ? "allowed" : "approval_required",
     outcome: "ok",
+    error: null,
+    upstreamMs: null,
     totalMs: 0,
     clientName: approval.clientName,
     clientVersion: approval.clientVersion,
+    jsonrpcId: null,
     rule: `${approval.rule.role}#${approval.rule.position}`,
     reason: extra.reason ?? approval.rule.reason,
     approvalId: approval.id,

@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
 import { getDatabase } from "@/db/client";
-import { auditEvents, type AuditDecision, type AuditOutcome } from "@/db/schema";
+import type { AuditDecision, AuditOutcome } from "@/db/schema";
 import { newId } from "@/lib/ids";
+import { appendAuditEvent } from "./chain";
 
 /** One agent request through the MCP endpoint, as the audit log keeps it. */
 export type AgentRequestEvent = {
@@ -36,21 +36,35 @@ const MAX_STORED_ARGUMENT_BYTES = 64 * 1024;
  */
 export async function recordAgentRequest(event: AgentRequestEvent): Promise<void> {
   const { db } = await getDatabase();
-  const args = storedArguments(event.arguments);
-  // One autocommit statement instead of BEGIN, scope, INSERT, COMMIT: this is on
-  // every agent request's path. The scope is set in the same statement, so the
-  // tenant policy checks the row and the setting ends with it.
-  await db.execute(sql`
-    insert into ${auditEvents} (id, tenant_id, action, agent_id, agent_name, key_prefix, session_id, method, server, tool,
-      arguments, decision, outcome, error, upstream_ms, total_ms, client_name, client_version, jsonrpc_id, rule, reason, approval_id)
-    select ${newId("event")}, ${event.tenantId}, 'mcp.request', ${event.agentId}, ${event.agentName}, ${event.keyPrefix},
-      ${event.sessionId}, ${event.method}, ${event.server ?? null}, ${event.tool ?? null},
-      ${args === null ? null : JSON.stringify(args)}::jsonb, ${event.decision}, ${event.outcome},
-      ${event.error ? event.error.slice(0, 2000) : null}, ${event.upstreamMs == null ? null : Math.round(event.upstreamMs)}::int,
-      ${Math.round(event.totalMs)}::int, ${event.clientName ?? null}, ${event.clientVersion ?? null},
-      ${event.jsonrpcId == null ? null : String(event.jsonrpcId)}, ${event.rule ?? null}, ${event.reason ? event.reason.slice(0, 2000) : null},
-      ${event.approvalId ?? null}
-    from (select set_config('app.tenant_id', ${event.tenantId}, true)) as scope`);
+  // One autocommit statement (see appendAuditEvent): this is on every agent request's path.
+  await appendAuditEvent(db, {
+    id: newId("event"),
+    tenantId: event.tenantId,
+    occurredAt: new Date(),
+    action: "mcp.request",
+    agentId: event.agentId,
+    agentName: event.agentName,
+    keyPrefix: event.keyPrefix,
+    sessionId: event.sessionId,
+    method: event.method,
+    server: event.server ?? null,
+    tool: event.tool ?? null,
+    arguments: storedArguments(event.arguments),
+    decision: event.decision,
+    outcome: event.outcome,
+    error: event.error ? event.error.slice(0, 2000) : null,
+    upstreamMs: event.upstreamMs == null ? null : Math.round(event.upstreamMs),
+    totalMs: Math.round(event.totalMs),
+    clientName: event.clientName ?? null,
+    clientVersion: event.clientVersion ?? null,
+    jsonrpcId: event.jsonrpcId == null ? null : String(event.jsonrpcId),
+    rule: event.rule ?? null,
+    reason: event.reason ? event.reason.slice(0, 2000) : null,
+    approvalId: event.approvalId ?? null,
+    actorId: null,
+    actorName: null,
+    comment: null,
+  });
 }
 
 function storedArguments(args: unknown): unknown {

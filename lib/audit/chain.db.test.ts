@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { getDatabase } from "@/db/client";
+import { newId } from "@/lib/ids";
+import { expectAppError } from "@/test/assertions";
+import { createTestMember, createTestTenant } from "@/test/factories";
+import { superuserQuery } from "@/test/superuser";
+import { appendAuditEvent } from "./chain";
+import { recordAgentRequest } from "./events";
+import { verifyAuditChain } from "./verify";
+import type { TenantContext } from "@/lib/tenancy/context";
+
+// Each tenant's audit events form a hash chain; verification recomputes it and
+// names the first event where it does not hold. Tampering is done the only way
+// it can be: as the database superuser, behind the app's back.
+
+async function tenantWithEvents(n: number): Promise<TenantContext> {
+  const ctx = await createTestTenant();
+  // Concurrent writers, as several agents and processes would be.
+  await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      recordAgentRequest({
+        tenantId: ctx.tenant.id,
+        agentId: "agt_x",
+        agentName: "bot",
+        keyPrefix: "gth_agt_ab",
+        sessionId: null,
+        method: "tools/call",
+        server: "fixture",
+        tool: "echo",
+        arguments: { message: `call ${i}`, nested: { n: i, list: [1, 2.5, "x"] } },
+        decision: "allowed",
+        outcome: "ok",
+        totalMs: 3,
+      }),
+    ),
+  );
+  return ctx;
+}
+
+const eventAt = async (ctx: TenantContext, seq: number) =>
+  (await superuserQuery<{ id: string }>("select id from audit_events where tenant_id = $1 and seq = $2", [ctx.tenant.id, seq]))[0]!.id;
+
+describe("the audit hash chain", () => {
+  it("holds across concurrent appends: places 1..n, each linked to the one before", async () => {
+    const ctx = await tenantWithEvents(40);
+    const report = await verifyAuditChain(ctx);
+    expect(report).toMatchObject({ ok: true, checked: 40, brokenAt: null, unchained: 0, head: { seq: 40 } });
+    expect(report.verifiedThrough?.hash).toBe(report.head?.hash);
+    const seqs = await superuserQuery<{ seq: string }>("select seq from audit_events where tenant_id = $1 order by seq", [ctx.tenant.id]);
+    expect(seqs.map((r) => Number(r.seq))).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+
+  it("names an event whose content was changed in SQL", async () => {
+    const ctx = await tenantWithEvents(12);
+    const id = await eventAt(ctx, 7);
+    await superuserQuery(`update audit_events set arguments = '{"message":"nothing to see"}' where id = $1`, [id]);
+    expect((await verifyAuditChain(ctx)).brokenAt).toEqual({ seq: 7, eventId: id, problem: "its content does not match its content hash: the event was changed after it was written" });
+  });
+
+  it("names an event whose decision was changed together with its content hash", async () => {
+    const ctx = await tenantWithEvents(6);
+    const id = await eventAt(ctx, 3);
+    // A forger who recomputes the content hash still breaks the link: the chain hash no longer follows.
+    const [row] = await superuserQuery<{ content_hash: string }>("select content_hash from audit_events where id = $1", [id]);
+    await superuserQuery("update audit_events set decision = 'denied', content_hash = $2 where id = $1", [id, "0".repeat(64)]);
+    const report = await verifyAuditChain(ctx);
+    expect(report.brokenAt?.seq).toBe(3);
+    expect(report.brokenAt?.eventId).toBe(id);
+    expect(row!.content_hash).not.toBe("0".repeat(64));
+  });
+
+  it("names the place of an event deleted in SQL", async () => {
+    const ctx = await tenantWithEvents(10);
+    await superuserQuery("delete from audit_events where id = $1", [await eventAt(ctx, 4)]);
+    expect((await verifyAuditChain(ctx)).brokenAt).toEqual({ seq: 4, eventId: null, problem: "event 4 is missing (the next one stored is 5)" });
+  });
+
+  it("notices a cut-off tail", async () => {
+    const ctx = await tenantWithEvents(8);
+    await superuserQuery("delete from audit_events where tenant_id = $1 and seq > 5", [ctx.tenant.id]);
+    const report = await verifyAuditChain(ctx);
+    expect(report).toMatchObject({ ok: false, checked: 5, verifiedThrough: { seq: 5 } });
+    expect(report.brokenAt).toEqual({ seq: 6, eventId: null, problem: "the chain's head is at event 8, but the stored events end at 5: events were removed from the end" });
+  });
+
+  it("notices an event inserted around the chain", async () => {
+    const ctx = await tenantWithEvents(3);
+    await superuserQuery(
+      "insert into audit_events (id, tenant_id, action, decision, outcome, total_ms) values ($1, $2, 'mcp.request', 'allowed', 'ok', 1)",
+      [newId("event"), ctx.tenant.id],
+    );
+    const report = await verifyAuditChain(ctx);
+    expect(report).toMatchObject({ ok: false, unchained: 1 });
+    expect(report.brokenAt?.problem).toMatch(/no place in the chain/);
+  });
+
+  it("keeps the app's own role from changing events or moving the chain's head", async () => {
+    const ctx = await tenantWithEvents(2);
+    const { db } = await getDatabase();
+    const refused = (q: ReturnType<typeof sql>) =>
+      db
+        .transaction(async (tx) => {
+          await tx.execute(sql`select set_config('app.tenant_id', ${ctx.tenant.id}, true)`);
+          await tx.execute(q);
+          return "done";
+        })
+        .catch((e: Error & { cause?: Error }) => (e.cause ?? e).message);
+    expect(await refused(sql`update audit_events set decision = 'denied' where tenant_id = ${ctx.tenant.id}`)).toMatch(/permission denied/);
+    expect(await refused(sql`delete from audit_events where tenant_id = ${ctx.tenant.id}`)).toMatch(/permission denied/);
+    expect(await refused(sql`update audit_chain_heads set seq = 1`)).toMatch(/permission denied/);
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
+  });
+
+  it("continues only the chain of the tenant in scope", async () => {
+    const mine = await tenantWithEvents(1);
+    const other = await createTestTenant();
+    const { db } = await getDatabase();
+    const record = { id: newId("event"), tenantId: other.tenant.id, occurredAt: new Date(), action: "mcp.request", agentId: null, agentName: null, keyPrefix: null, sessionId: null, method: null, server: null, tool: null, arguments: null, decision: "none" as const, outcome: "ok" as const, error: null, upstreamMs: null, totalMs: 0, clientName: null, clientVersion: null, jsonrpcId: null, rule: null, reason: null, approvalId: null, actorId: null, actorName: null, comment: null };
+    // Inside a transaction scoped to one tenant, an event claiming another is refused (the statement re-scopes to its own
+    // tenant, so the check is the row-level policy's: the insert must match the scope it sets).
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.execute(sql`select set_config('app.tenant_id', ${mine.tenant.id}, true)`);
+        await tx.execute(sql`select * from gatehouse_audit_append(${other.tenant.id}, ${"a".repeat(64)})`).then((r) => {
+          if (((r as unknown as { rows: unknown[] }).rows ?? []).length > 0) throw new Error("appended to another tenant's chain");
+        });
+      }),
+    ).resolves.toBeUndefined();
+    await appendAuditEvent(db, record);
+    expect((await verifyAuditChain(other)).checked).toBe(1);
+    expect((await verifyAuditChain(mine)).checked).toBe(1);
+  });
+
+  it("is for members who read the audit log", async () => {
+    const ctx = await tenantWithEvents(1);
+    const viewer = await createTestMember(ctx, "viewer");
+    await expectAppError(verifyAuditChain(viewer.ctx), "forbidden");
+    const auditor = await createTestMember(ctx, "auditor");
+    expect((await verifyAuditChain(auditor.ctx)).ok).toBe(true);
+  });
+});
