@@ -45,6 +45,7 @@ const OPERATIONS = [
   ["patch", "/tenants/{tenant}/roles/{role}", "updateRole"],
   ["delete", "/tenants/{tenant}/roles/{role}", "deleteRole"],
   ["get", "/tenants/{tenant}/audit-events", "listAuditEvents"],
+  ["post", "/tenants/{tenant}/audit-events/verify", "verifyAuditChain"],
   ["post", "/tenants/{tenant}/roles/{role}/simulate", "simulateRole"],
   ["post", "/tenants/{tenant}/roles/{role}/replay", "replayRole"],
   ["get", "/tenants/{tenant}/approvals", "listApprovals"],

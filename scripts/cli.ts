@@ -2,13 +2,16 @@
 //   migrate                          apply pending migrations and exit
 //   setup --email E --password P [--name N] [--tenant-slug S] [--tenant-name T]
 //                                    first run without a browser (fails once anyone exists)
+//   audit verify TENANT_SLUG         recompute the tenant's audit chain; exit 1 if it is broken
 // Values may also come from GATEHOUSE_SETUP_* environment variables. On the
 // embedded database, stop the server first: its data directory is locked.
 import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "@/db/client";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
+import { verifyAuditChain } from "@/lib/audit/verify";
 import { completeSetup, unattendedSetupInput } from "@/lib/tenancy/setup";
+import { operatorContext } from "@/lib/tenancy/tenants";
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -41,10 +44,21 @@ async function main(argv: string[]): Promise<number> {
       console.log(`Created ${user.email} as owner of tenant "${tenant.slug}". Sign in at /sign-in.`);
       return 0;
     }
-    default:
-      console.error("Usage: npm run gatehouse -- migrate | setup --email E --password P [--name N] [--tenant-slug S] [--tenant-name T]");
-      return 2;
+    case "audit": {
+      const [sub, slug] = rest;
+      if (sub !== "verify" || !slug) break;
+      const report = await verifyAuditChain(await operatorContext(slug));
+      if (report.ok) {
+        console.log(`The audit chain of "${slug}" holds: ${report.checked} events, through ${report.verifiedThrough?.hash ?? "(empty)"}.`);
+        return 0;
+      }
+      const at = report.brokenAt!;
+      console.error(`The audit chain of "${slug}" is broken at event ${at.seq}${at.eventId ? ` (${at.eventId})` : ""}: ${at.problem}. ${report.checked} events before it hold.`);
+      return 1;
+    }
   }
+  console.error("Usage: npm run gatehouse -- migrate | setup --email E --password P [--name N] [--tenant-slug S] [--tenant-name T] | audit verify TENANT_SLUG");
+  return 2;
 }
 
 main(process.argv.slice(2))

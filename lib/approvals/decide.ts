@@ -96,6 +96,7 @@ export async function decideApproval(ctx: TenantContext, approvalId: string, inp
 /** The person a decision is recorded for: the signed-in member, or the member who created the admin token. */
 async function personOf(tx: Tx, ctx: TenantContext): Promise<Person> {
   if (ctx.actor.kind === "user") return { id: ctx.actor.userId, name: ctx.actor.name || ctx.actor.email };
+  if (ctx.actor.kind === "operator") throw new AppError("forbidden", "Decisions are made by members, in the console or with an admin token.");
   const [creator] = await tx
     .select({ id: users.id, name: users.name, email: users.email })
     .from(adminTokens)

@@ -2,7 +2,9 @@ import type { ConsoleRole } from "@/lib/rbac/permissions";
 
 export type Actor =
   | { kind: "user"; userId: string; email: string; name: string }
-  | { kind: "token"; tokenId: string; name: string };
+  | { kind: "token"; tokenId: string; name: string }
+  /** Someone with the server's database at hand, on its command line (e.g. verifying the audit chain). */
+  | { kind: "operator"; name: string };
 
 /**
  * Who is acting, in which tenant, with which console role. Built only by the

@@ -82,3 +82,17 @@ export async function getTenant(ctx: TenantContext): Promise<Tenant> {
     return tenant;
   });
 }
+
+/**
+ * The context of the server's operator on its command line, reading one
+ * tenant as an auditor does: for checks such as verifying the audit chain.
+ * Not for the console or the API, whose contexts come from authentication.
+ */
+export async function operatorContext(slug: string): Promise<TenantContext> {
+  const tenant = await transaction({}, async (tx) => {
+    const [row] = await tx.select({ id: tenants.id, slug: tenants.slug, name: tenants.name }).from(tenants).where(eq(tenants.slug, slug));
+    return row;
+  });
+  if (!tenant) throw notFound(`The tenant "${slug}"`);
+  return { tenant, actor: { kind: "operator", name: "operator (command line)" }, role: "auditor" };
+}

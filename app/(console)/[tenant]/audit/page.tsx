@@ -15,6 +15,8 @@ import { listServers } from "@/lib/registry/servers";
 import { getTenantContext } from "../tenant-context";
 import { AuditFilters, type AuditFilterValues } from "./_components/audit-filters";
 import { AuditRows } from "./_components/audit-rows";
+import { VerifyChain } from "./_components/verify-chain";
+import { verifyChainAction } from "./actions";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -146,6 +148,10 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
               </nav>
             </>
           ) : null}
+        </Section>
+
+        <Section id="integrity" title="Integrity">
+          <VerifyChain action={verifyChainAction.bind(null, ctx.tenant.slug)} />
         </Section>
       </div>
     </>

@@ -33,6 +33,8 @@ export type AuditRow = {
   approvalId: string | null;
   actorName: string | null;
   comment: string | null;
+  seq: number | null;
+  hash: string | null;
 };
 
 const OUTCOME_TONES: Record<string, BadgeTone> = { ok: "success", error: "warning", denied: "danger", pending: "warning" };
@@ -173,6 +175,8 @@ export function AuditRows({ events, agentsBase, approvalsBase }: { events: Audit
                     <Detail term="Session">{e.sessionId}</Detail>
                     <Detail term="Client">{client}</Detail>
                     <Detail term="Event">{e.id}</Detail>
+                    <Detail term="Place in the chain">{e.seq == null ? null : `#${e.seq}`}</Detail>
+                    <Detail term="Chain hash">{e.hash}</Detail>
                     <Detail term="Time (UTC)">{e.occurredAt.toISOString()}</Detail>
                   </dl>
                 </div>

@@ -1,0 +1,7 @@
+import { operations } from "@/lib/api/operations";
+import { methods, route } from "@/lib/api/operation";
+import { verifyAuditChain } from "@/lib/audit/verify";
+
+const post = route(operations.verifyAuditChain, async ({ ctx }) => ({ report: await verifyAuditChain(ctx) }));
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({ POST: post });
