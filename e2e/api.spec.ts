@@ -46,6 +46,8 @@ const OPERATIONS = [
   ["delete", "/tenants/{tenant}/roles/{role}", "deleteRole"],
   ["get", "/tenants/{tenant}/audit-events", "listAuditEvents"],
   ["post", "/tenants/{tenant}/audit-events/verify", "verifyAuditChain"],
+  ["get", "/tenants/{tenant}/audit-checkpoints", "listAuditCheckpoints"],
+  ["post", "/tenants/{tenant}/audit-checkpoints", "createAuditCheckpoint"],
   ["post", "/tenants/{tenant}/roles/{role}/simulate", "simulateRole"],
   ["post", "/tenants/{tenant}/roles/{role}/replay", "replayRole"],
   ["get", "/tenants/{tenant}/approvals", "listApprovals"],

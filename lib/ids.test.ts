@@ -26,6 +26,7 @@ describe("newId", () => {
       approval: "apr",
       vote: "vot",
       delivery: "whd",
+      checkpoint: "chk",
     });
   });
 

@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   approval: "apr",
   vote: "vot",
   delivery: "whd",
+  checkpoint: "chk",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

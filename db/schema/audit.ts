@@ -77,3 +77,25 @@ export const auditChainHeads = pgTable("audit_chain_heads", {
   prevHash: text().notNull(),
   hash: text().notNull(),
 });
+
+/**
+ * A signed statement of where a tenant's chain stood: its head (place and
+ * hash) at a time, with an HMAC by a key kept outside the database. Exported,
+ * it lets an auditor detect a chain rewritten or cut short in the database
+ * itself. Append-only.
+ */
+export const auditCheckpoints = pgTable(
+  "audit_checkpoints",
+  {
+    id: text().primaryKey(),
+    tenantId: text()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    seq: bigint({ mode: "number" }).notNull(),
+    hash: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    keyId: text().notNull(),
+    signature: text().notNull(),
+  },
+  (t) => [uniqueIndex("audit_checkpoints_tenant_seq_key").on(t.tenantId, t.seq)],
+);

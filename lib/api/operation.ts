@@ -76,7 +76,9 @@ export function route<A extends AuthMode, B extends z.ZodType | undefined>(
           if (op.auth === "tenant") auth.ctx = await tenantContextFor(principal, params.tenant ?? "");
         }
       }
-      const body = op.body ? parseInput(op.body, await readJsonBody(req)) : undefined;
+      // An operation whose body is optional may be called without one (no Content-Type, nothing sent).
+      const bodiless = !req.headers.get("content-type") && !Number(req.headers.get("content-length") ?? 0) && op.body?.safeParse(undefined).success;
+      const body = op.body ? parseInput(op.body, bodiless ? undefined : await readJsonBody(req)) : undefined;
       const result = await handler({ req, params, body, ...auth } as HandlerArgs<A, B>);
       if (result instanceof Response) return result;
       if (op.status === 204 || result === undefined) return new Response(null, { status: 204 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { approverRoles, auditDecisions, auditOutcomes, ruleEffects, ruleTargets, serverTransports, upstreamAuthKinds } from "@/db/schema";
 import { createAdminTokenInput, tokenRoles } from "@/lib/admin-tokens/schemas";
 import { createAgentInput, createAgentKeyInput, updateAgentInput } from "@/lib/agents/schemas";
+import { checkpointInput } from "@/lib/audit/checkpoints";
 import { auditQueryInput } from "@/lib/audit/queries";
 import { changePasswordInput } from "@/lib/auth/users";
 import { createRoleInput, replaceRoleInput, updateRoleInput } from "@/lib/policy/schemas";
@@ -142,6 +143,15 @@ const auditEvent = z.object({
   actorId: z.string().nullable().meta({ description: "The person behind an approval decision" }),
   actorName: z.string().nullable(),
   comment: z.string().nullable(),
+});
+
+const checkpoint = z.object({
+  tenantId: z.string(),
+  seq: z.number().int(),
+  hash: z.string(),
+  createdAt: timestamp,
+  keyId: z.string().meta({ description: "Which signing key (derived from the encryption key, or configured)" }),
+  signature: z.string().meta({ description: "Hex HMAC-SHA256 over the canonical JSON of tenantId, seq, hash and createdAt" }),
 });
 
 export const schemas = { tenant, tenantWithRole, member, invitation, adminToken, user, server, catalogTool, serverProbe, agent, agentKey, accessRole, auditEvent };
@@ -582,9 +592,11 @@ export const operations = {
     method: "POST",
     path: "/tenants/{tenant}/audit-events/verify",
     tag: "Audit",
-    summary: "Recompute the tenant's audit hash chain; reports the first event where it does not hold (edited, deleted, inserted, or a cut-off tail)",
+    summary:
+      "Recompute the tenant's audit hash chain and hold it against the stored signed checkpoints (and one exported earlier, if given); reports the first event where it does not hold (edited, deleted, inserted, rewritten, or a cut-off tail)",
     auth: "tenant",
     permission: "audit.read",
+    body: z.object({ checkpoint: checkpointInput.optional().meta({ description: "A checkpoint exported earlier and kept outside Gatehouse" }) }).optional(),
     response: z.object({
       report: z.object({
         ok: z.boolean(),
@@ -593,8 +605,30 @@ export const operations = {
         head: z.object({ seq: z.number().int(), hash: z.string() }).nullable().meta({ description: "Where the chain's head says it ends" }),
         brokenAt: z.object({ seq: z.number().int(), eventId: z.string().nullable(), problem: z.string() }).nullable(),
         unchained: z.number().int().meta({ description: "Events stored after the chain began without a place in it" }),
+        checkpoints: z.number().int().meta({ description: "Signed checkpoints the chain was held against" }),
       }),
     }),
+  }),
+  listAuditCheckpoints: defineOperation({
+    id: "listAuditCheckpoints",
+    method: "GET",
+    path: "/tenants/{tenant}/audit-checkpoints",
+    tag: "Audit",
+    summary: "Signed checkpoints of the audit chain (place, hash, time, HMAC by a key outside the database), newest first: export them and keep them elsewhere",
+    auth: "tenant",
+    permission: "audit.read",
+    response: z.object({ checkpoints: z.array(checkpoint) }),
+  }),
+  createAuditCheckpoint: defineOperation({
+    id: "createAuditCheckpoint",
+    method: "POST",
+    path: "/tenants/{tenant}/audit-checkpoints",
+    tag: "Audit",
+    summary: "Sign a checkpoint of where the chain stands now (null when it has not moved since the last one); one is also signed every five minutes",
+    auth: "tenant",
+    permission: "audit.export",
+    status: 201,
+    response: z.object({ checkpoint: checkpoint.nullable() }),
   }),
   ...policyOperations,
   ...approvalOperations,

@@ -1,4 +1,5 @@
 import { startApprovalSweeper } from "@/lib/approvals/sweeper";
+import { startCheckpointWriter } from "@/lib/audit/checkpoints";
 import { publishNow, startListening } from "@/lib/events/bus";
 import { refreshCatalog } from "@/lib/registry/catalog";
 import { startWebhookDelivery } from "@/lib/webhooks/deliver";
@@ -13,12 +14,14 @@ const pending = new Map<string, NodeJS.Timeout>();
  * Starts what the MCP endpoint needs in every process: hearing configuration
  * changes, following upstreams' list_changed notifications, the
  * operator's platform servers with their catalogs, closing approval
- * requests nobody decided in time, and sending webhook deliveries.
+ * requests nobody decided in time, sending webhook deliveries, and signing
+ * checkpoints of the audit chains.
  */
 export async function startGateway(): Promise<void> {
   await startListening();
   startApprovalSweeper();
   startWebhookDelivery();
+  startCheckpointWriter();
   // A resource update or log message outside any agent request goes to the session's GET stream, if this process holds it.
   onIdleUpstreamNotification((sessionId, notification) => void notifySession(sessionId, { jsonrpc: "2.0", ...notification }));
   onUpstreamListChanged((config, method) => {

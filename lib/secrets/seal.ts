@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { ENCRYPTION_KEY_FORMAT, env, type Env } from "@/lib/env";
@@ -62,6 +62,16 @@ const cache = globalThis as typeof globalThis & { gatehouseEncryptionKey?: Encry
 
 function currentKey(): EncryptionKey {
   return (cache.gatehouseEncryptionKey ??= loadEncryptionKey(env));
+}
+
+/**
+ * A key for another purpose (e.g. signing audit checkpoints), derived from the
+ * encryption key with HKDF: it lives where that key lives, outside the
+ * database, and needs no configuration of its own.
+ */
+export function derivedKey(purpose: string): EncryptionKey {
+  const bytes = Buffer.from(hkdfSync("sha256", currentKey().bytes, Buffer.alloc(0), `gatehouse ${purpose}`, 32));
+  return { id: createHash("sha256").update(bytes).digest("hex").slice(0, 8), bytes };
 }
 
 /** Encrypts with AES-256-GCM; `context` is authenticated, so the value opens only with the same context. */
