@@ -19,7 +19,8 @@ export function VerifyChain({ action }: { action: () => Promise<ActionState<{ re
           removed or added behind Gatehouse&apos;s back.
         </p>
       </div>
-      <div role="status" aria-live="polite">
+      {/* Each outcome is an Alert, itself a live status region. */}
+      <div>
         {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
         {report?.ok ? (
           <Alert tone="success">
