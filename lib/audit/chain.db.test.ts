@@ -4,9 +4,9 @@ import { getDatabase } from "@/db/client";
 import { newId } from "@/lib/ids";
 import { expectAppError } from "@/test/assertions";
 import { createTestMember, createTestTenant } from "@/test/factories";
+import { recordTestCalls } from "@/test/audit";
 import { superuserQuery } from "@/test/superuser";
 import { appendAuditEvent } from "./chain";
-import { recordAgentRequest } from "./events";
 import { verifyAuditChain } from "./verify";
 import type { TenantContext } from "@/lib/tenancy/context";
 
@@ -16,25 +16,7 @@ import type { TenantContext } from "@/lib/tenancy/context";
 
 async function tenantWithEvents(n: number): Promise<TenantContext> {
   const ctx = await createTestTenant();
-  // Concurrent writers, as several agents and processes would be.
-  await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      recordAgentRequest({
-        tenantId: ctx.tenant.id,
-        agentId: "agt_x",
-        agentName: "bot",
-        keyPrefix: "gth_agt_ab",
-        sessionId: null,
-        method: "tools/call",
-        server: "fixture",
-        tool: "echo",
-        arguments: { message: `call ${i}`, nested: { n: i, list: [1, 2.5, "x"] } },
-        decision: "allowed",
-        outcome: "ok",
-        totalMs: 3,
-      }),
-    ),
-  );
+  await recordTestCalls(ctx, n);
   return ctx;
 }
 

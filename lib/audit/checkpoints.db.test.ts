@@ -1,34 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { expectAppError } from "@/test/assertions";
 import { createTestMember, createTestTenant } from "@/test/factories";
+import { recordTestCalls } from "@/test/audit";
 import { superuserQuery } from "@/test/superuser";
 import type { TenantContext } from "@/lib/tenancy/context";
 import { chainHash, contentHashOf, genesisHash, type AuditRecord } from "./chain";
 import { createCheckpoint, listCheckpoints, writeDueCheckpoints } from "./checkpoints";
-import { recordAgentRequest } from "./events";
 import { verifyAuditChain } from "./verify";
 
 // Signed checkpoints hold the chain against a rewrite done in the database
 // itself, head and all, which the chain alone cannot notice.
 
-async function record(ctx: TenantContext, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    await recordAgentRequest({
-      tenantId: ctx.tenant.id,
-      agentId: "agt_x",
-      agentName: "bot",
-      keyPrefix: "gth_agt_ab",
-      sessionId: null,
-      method: "tools/call",
-      server: "payments",
-      tool: "refund",
-      arguments: { amount: 100 + i },
-      decision: "allowed",
-      outcome: "ok",
-      totalMs: 2,
-    });
-  }
-}
+const record = (ctx: TenantContext, n: number) => recordTestCalls(ctx, n, { oneByOne: true });
 
 /** An event as the superuser reads it, as the content hash sees it. */
 async function storedRecord(id: string): Promise<AuditRecord> {

@@ -7,35 +7,8 @@ import { formatTimestamp } from "@/components/dates";
 import { JsonBlock } from "@/components/json-block";
 import { buttonStyles, linkStyles } from "@/components/styles";
 import { Td } from "@/components/table";
+import type { AuditEvent } from "@/lib/audit/queries";
 
-export type AuditRow = {
-  id: string;
-  occurredAt: Date;
-  action: string;
-  agentId: string | null;
-  agentName: string | null;
-  keyPrefix: string | null;
-  sessionId: string | null;
-  method: string | null;
-  server: string | null;
-  tool: string | null;
-  arguments: unknown;
-  decision: string;
-  outcome: string;
-  error: string | null;
-  upstreamMs: number | null;
-  totalMs: number;
-  clientName: string | null;
-  clientVersion: string | null;
-  jsonrpcId: string | null;
-  rule: string | null;
-  reason: string | null;
-  approvalId: string | null;
-  actorName: string | null;
-  comment: string | null;
-  seq: number | null;
-  hash: string | null;
-};
 
 const OUTCOME_TONES: Record<string, BadgeTone> = { ok: "success", error: "warning", denied: "danger", pending: "warning" };
 const DECISION_TONES: Record<string, BadgeTone> = { allowed: "success", denied: "danger", approval_required: "warning", none: "neutral" };
@@ -53,7 +26,7 @@ function Detail({ term, children }: { term: string; children: ReactNode }) {
 }
 
 /** Rows of the audit table; each opens a detail row below it with what the list leaves out. */
-export function AuditRows({ events, agentsBase, approvalsBase }: { events: AuditRow[]; agentsBase: string; approvalsBase: string }) {
+export function AuditRows({ events, agentsBase, approvalsBase }: { events: AuditEvent[]; agentsBase: string; approvalsBase: string }) {
   const [open, setOpen] = useState<Set<string>>(new Set());
   const toggle = (id: string) => {
     const next = new Set(open);
