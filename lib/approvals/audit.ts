@@ -1,7 +1,6 @@
 import type { Approval } from "@/db/schema";
-import { appendAuditEvent } from "@/lib/audit/chain";
+import { appendAuditEvent, auditRecord } from "@/lib/audit/chain";
 import type { Tx } from "@/lib/db";
-import { newId } from "@/lib/ids";
 import { enqueueWebhook, type WebhookEventType } from "@/lib/webhooks/enqueue";
 import type { ApprovalAction } from "./actions";
 
@@ -14,34 +13,32 @@ type Actor = { id: string; name: string };
  * webhook delivery for the changes a tenant's systems care about.
  */
 export async function recordApprovalChange(tx: Tx, approval: Approval, action: ApprovalAction, extra: { actor?: Actor; comment?: string | null; reason?: string } = {}): Promise<void> {
-  await appendAuditEvent(tx, {
-    id: newId("event"),
-    tenantId: approval.tenantId,
-    occurredAt: new Date(),
-    action,
-    agentId: approval.agentId,
-    agentName: approval.agentName,
-    keyPrefix: approval.keyPrefix,
-    sessionId: approval.sessionId,
-    method: "tools/call",
-    server: approval.server,
-    tool: approval.tool,
-    arguments: approval.arguments,
-    decision: action === "approval.denied" ? "denied" : action === "approval.approved" || action === "approval.consumed" ? "allowed" : "approval_required",
-    outcome: "ok",
-    error: null,
-    upstreamMs: null,
-    totalMs: 0,
-    clientName: approval.clientName,
-    clientVersion: approval.clientVersion,
-    jsonrpcId: null,
-    rule: `${approval.rule.role}#${approval.rule.position}`,
-    reason: extra.reason ?? approval.rule.reason,
-    approvalId: approval.id,
-    actorId: extra.actor?.id ?? null,
-    actorName: extra.actor?.name ?? null,
-    comment: extra.comment || null,
-  });
+  await appendAuditEvent(
+    tx,
+    auditRecord({
+      tenantId: approval.tenantId,
+      action,
+      agentId: approval.agentId,
+      agentName: approval.agentName,
+      keyPrefix: approval.keyPrefix,
+      sessionId: approval.sessionId,
+      method: "tools/call",
+      server: approval.server,
+      tool: approval.tool,
+      arguments: approval.arguments,
+      decision: action === "approval.denied" ? "denied" : action === "approval.approved" || action === "approval.consumed" ? "allowed" : "approval_required",
+      outcome: "ok",
+      totalMs: 0,
+      clientName: approval.clientName,
+      clientVersion: approval.clientVersion,
+      rule: `${approval.rule.role}#${approval.rule.position}`,
+      reason: extra.reason ?? approval.rule.reason,
+      approvalId: approval.id,
+      actorId: extra.actor?.id ?? null,
+      actorName: extra.actor?.name ?? null,
+      comment: extra.comment || null,
+    }),
+  );
   const type = WEBHOOK_OF[action];
   if (type) await enqueueWebhook(tx, approval.tenantId, { type, data: webhookData(approval, extra) });
 }

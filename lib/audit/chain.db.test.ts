@@ -6,7 +6,7 @@ import { expectAppError } from "@/test/assertions";
 import { createTestMember, createTestTenant } from "@/test/factories";
 import { recordTestCalls } from "@/test/audit";
 import { superuserQuery } from "@/test/superuser";
-import { appendAuditEvent } from "./chain";
+import { appendAuditEvent, auditRecord } from "./chain";
 import { verifyAuditChain } from "./verify";
 import type { TenantContext } from "@/lib/tenancy/context";
 
@@ -98,7 +98,7 @@ describe("the audit hash chain", () => {
     const mine = await tenantWithEvents(1);
     const other = await createTestTenant();
     const { db } = await getDatabase();
-    const record = { id: newId("event"), tenantId: other.tenant.id, occurredAt: new Date(), action: "mcp.request", agentId: null, agentName: null, keyPrefix: null, sessionId: null, method: null, server: null, tool: null, arguments: null, decision: "none" as const, outcome: "ok" as const, error: null, upstreamMs: null, totalMs: 0, clientName: null, clientVersion: null, jsonrpcId: null, rule: null, reason: null, approvalId: null, actorId: null, actorName: null, comment: null };
+    const record = auditRecord({ tenantId: other.tenant.id, action: "mcp.request", decision: "none", outcome: "ok", totalMs: 0 });
     // Inside a transaction scoped to one tenant, an event claiming another is refused (the statement re-scopes to its own
     // tenant, so the check is the row-level policy's: the insert must match the scope it sets).
     await expect(

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { auditEvents, type AuditDecision, type AuditOutcome } from "@/db/schema";
 import { canonicalHash } from "@/lib/canonical-json";
+import { newId } from "@/lib/ids";
 
 /** Everything an audit event records, as stored; what its content hash covers. */
 export type AuditRecord = {
@@ -32,6 +33,36 @@ export type AuditRecord = {
   actorName: string | null;
   comment: string | null;
 };
+
+type Required_ = "tenantId" | "action" | "decision" | "outcome" | "totalMs";
+
+/** A new event: a fresh id and time, and null for everything the caller does not say. */
+export function auditRecord(fields: Pick<AuditRecord, Required_> & Partial<Omit<AuditRecord, Required_>>): AuditRecord {
+  return {
+    id: newId("event"),
+    occurredAt: new Date(),
+    agentId: null,
+    agentName: null,
+    keyPrefix: null,
+    sessionId: null,
+    method: null,
+    server: null,
+    tool: null,
+    arguments: null,
+    error: null,
+    upstreamMs: null,
+    clientName: null,
+    clientVersion: null,
+    jsonrpcId: null,
+    rule: null,
+    reason: null,
+    approvalId: null,
+    actorId: null,
+    actorName: null,
+    comment: null,
+    ...fields,
+  };
+}
 
 /**
  * The sha256 of an event's canonical content (sorted keys, the time in ISO

@@ -1,7 +1,6 @@
 import { getDatabase } from "@/db/client";
 import type { AuditDecision, AuditOutcome } from "@/db/schema";
-import { newId } from "@/lib/ids";
-import { appendAuditEvent } from "./chain";
+import { appendAuditEvent, auditRecord } from "./chain";
 
 /** One agent request through the MCP endpoint, as the audit log keeps it. */
 export type AgentRequestEvent = {
@@ -37,34 +36,32 @@ const MAX_STORED_ARGUMENT_BYTES = 64 * 1024;
 export async function recordAgentRequest(event: AgentRequestEvent): Promise<void> {
   const { db } = await getDatabase();
   // One autocommit statement (see appendAuditEvent): this is on every agent request's path.
-  await appendAuditEvent(db, {
-    id: newId("event"),
-    tenantId: event.tenantId,
-    occurredAt: new Date(),
-    action: "mcp.request",
-    agentId: event.agentId,
-    agentName: event.agentName,
-    keyPrefix: event.keyPrefix,
-    sessionId: event.sessionId,
-    method: event.method,
-    server: event.server ?? null,
-    tool: event.tool ?? null,
-    arguments: storedArguments(event.arguments),
-    decision: event.decision,
-    outcome: event.outcome,
-    error: event.error ? event.error.slice(0, 2000) : null,
-    upstreamMs: event.upstreamMs == null ? null : Math.round(event.upstreamMs),
-    totalMs: Math.round(event.totalMs),
-    clientName: event.clientName ?? null,
-    clientVersion: event.clientVersion ?? null,
-    jsonrpcId: event.jsonrpcId == null ? null : String(event.jsonrpcId),
-    rule: event.rule ?? null,
-    reason: event.reason ? event.reason.slice(0, 2000) : null,
-    approvalId: event.approvalId ?? null,
-    actorId: null,
-    actorName: null,
-    comment: null,
-  });
+  await appendAuditEvent(
+    db,
+    auditRecord({
+      tenantId: event.tenantId,
+      action: "mcp.request",
+      agentId: event.agentId,
+      agentName: event.agentName,
+      keyPrefix: event.keyPrefix,
+      sessionId: event.sessionId,
+      method: event.method,
+      server: event.server ?? null,
+      tool: event.tool ?? null,
+      arguments: storedArguments(event.arguments),
+      decision: event.decision,
+      outcome: event.outcome,
+      error: event.error ? event.error.slice(0, 2000) : null,
+      upstreamMs: event.upstreamMs == null ? null : Math.round(event.upstreamMs),
+      totalMs: Math.round(event.totalMs),
+      clientName: event.clientName ?? null,
+      clientVersion: event.clientVersion ?? null,
+      jsonrpcId: event.jsonrpcId == null ? null : String(event.jsonrpcId),
+      rule: event.rule ?? null,
+      reason: event.reason ? event.reason.slice(0, 2000) : null,
+      approvalId: event.approvalId ?? null,
+    }),
+  );
 }
 
 function storedArguments(args: unknown): unknown {

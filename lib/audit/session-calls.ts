@@ -5,11 +5,12 @@ import { inTenant } from "@/lib/db";
 
 export type SessionCall = { server: string; tool: string; name: string; decision: "allow" | "deny" | "require_approval"; at: Date };
 
-const EFFECT_OF: Record<AuditDecision, SessionCall["decision"]> = { allowed: "allow", denied: "deny", approval_required: "require_approval", none: "deny" };
+/** The effect an audited decision stands for (a call that failed before any decision counts as denied). */
+export const effectOfDecision: Record<AuditDecision, SessionCall["decision"]> = { allowed: "allow", denied: "deny", approval_required: "require_approval", none: "deny" };
 
 /** One audited tools/call as conditions and reviewers see it. */
 export function sessionCallOf(r: { server: string | null; tool: string | null; decision: AuditDecision; at: Date }): SessionCall {
-  return { server: r.server ?? "", tool: r.tool ?? "", name: r.server ? `${r.server}__${r.tool}` : (r.tool ?? ""), decision: EFFECT_OF[r.decision], at: r.at };
+  return { server: r.server ?? "", tool: r.tool ?? "", name: r.server ? `${r.server}__${r.tool}` : (r.tool ?? ""), decision: effectOfDecision[r.decision], at: r.at };
 }
 
 /** How many earlier calls of a session a condition or a reviewer sees. */

@@ -81,7 +81,7 @@ export async function holdForApproval(
     case "consumed":
       note.outcome = "denied";
       note.reason = `approval ${outcome.id} was used by another call`;
-      return toolError(`The approval ${outcome.id} was used by another identical call; an approval runs one call. Call again to ask anew.`);
+      return toolError(usedElsewhere(outcome.id));
     case "pending":
       note.outcome = "pending";
       note.reason = `${decision.reason}; no decision within ${waitMs / 1000} s`;
@@ -121,7 +121,7 @@ async function useApproval(caller: Caller, approval: Approval, note: AuditNote):
   note.reason = `approval ${approval.id} is ${now?.status ?? "gone"}`;
   return toolError(
     now?.status === "consumed"
-      ? `The approval ${approval.id} was used by another identical call; an approval runs one call. Call again to ask anew.`
+      ? usedElsewhere(approval.id)
       : `The approval ${approval.id} can no longer be used (${now?.status ?? "gone"}). Call again to ask anew.`,
   );
 }
@@ -152,6 +152,7 @@ export function consoleUrl(caller: Caller, approvalId: string): string {
 }
 
 const toolError = (text: string): CallToolResult => ({ content: [{ type: "text", text }], isError: true });
+const usedElsewhere = (id: string) => `The approval ${id} was used by another identical call; an approval runs one call. Call again to ask anew.`;
 
 /**
  * Clients that can open a URL for their user (URL-mode elicitation) are

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lte } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvents, type AuditDecision, type RuleEffect } from "@/db/schema";
-import { SESSION_CALLS_LIMIT, sessionCallOf, type SessionCall } from "@/lib/audit/session-calls";
+import { effectOfDecision, SESSION_CALLS_LIMIT, sessionCallOf, type SessionCall } from "@/lib/audit/session-calls";
 import { inTenant, type Tx } from "@/lib/db";
 import { assertCan } from "@/lib/rbac/permissions";
 import type { TenantContext } from "@/lib/tenancy/context";
@@ -64,8 +64,6 @@ export type Replay = {
   skipped: ReplaySkip[];
 };
 
-const RECORDED_EFFECT: Record<Exclude<AuditDecision, "none">, RuleEffect> = { allowed: "allow", denied: "deny", approval_required: "require_approval" };
-/** As lib/audit/session-calls.ts shows a session's earlier calls to conditions. */
 
 type EventRow = {
   id: string;
@@ -158,7 +156,7 @@ export async function replayCalls(ctx: TenantContext, roleName: string, input: R
         skip("the tool is no longer in the catalog (or its server is disabled)");
         continue;
       }
-      const recorded = event.approvalId ? "require_approval" : RECORDED_EFFECT[event.decision];
+      const recorded = event.approvalId ? "require_approval" : effectOfDecision[event.decision];
       planned.push({ event, entry, agent, recorded, savedRules: rulesOf(world, agent, null), draftRules: rulesOf(world, agent, draft) });
     }
 
