@@ -1,4 +1,5 @@
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { tenants } from "./tenancy";
 
 export const auditDecisions = ["allowed", "denied", "approval_required", "none"] as const;
@@ -6,10 +7,22 @@ export type AuditDecision = (typeof auditDecisions)[number];
 /** `pending`: the call was held for approval and no decision came in time. */
 export const auditOutcomes = ["ok", "error", "denied", "pending"] as const;
 export type AuditOutcome = (typeof auditOutcomes)[number];
+/** Who acted: a person in the console, an admin API token, an operator on the command line, or an agent. */
+export const auditActorKinds = ["user", "token", "operator", "agent"] as const;
+export type AuditActorKind = (typeof auditActorKinds)[number];
+/** Events an operator must look at (e.g. the log was switched to fail open, or an audit write failed). */
+export const auditSeverities = ["alert"] as const;
+export type AuditSeverity = (typeof auditSeverities)[number];
+
+/** What a redaction replaced: where in the payload and why (`secret:jwt`, `pii:email`, `rule:args.password`). */
+export type AuditRedaction = { path: string; reason: string };
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 /**
- * What happened: an agent request through the MCP endpoint (`mcp.request`) or
- * a change of an approval (`approval.requested`, …). Append-only.
+ * What happened: an agent request through the MCP endpoint (`mcp.request`), a
+ * change of an approval (`approval.requested`, …), an administrative change
+ * (`server.updated`, …) or a sign-in. Append-only.
  */
 export const auditEvents = pgTable(
   "audit_events",
@@ -54,6 +67,32 @@ export const auditEvents = pgTable(
     contentHash: text(),
     prevHash: text(),
     hash: text(),
+    // Columns below were added after the chain: they count in the content hash when set.
+    severity: text({ enum: auditSeverities }),
+    actorKind: text({ enum: auditActorKinds }),
+    /** The client's address (agent requests, sign-ins), as far as it is known. */
+    sourceIp: text(),
+    /** What an administrative change changed: its type (`server`, `role`, …), id and name, with secrets omitted from before/after. */
+    targetType: text(),
+    targetId: text(),
+    targetName: text(),
+    before: jsonb(),
+    after: jsonb(),
+    /** The result the agent got, redacted and cut to the tenant's limit; its full size and sha256 are kept. */
+    result: jsonb(),
+    resultBytes: integer(),
+    resultHash: text(),
+    resultTruncated: boolean(),
+    /** What the redactor masked in arguments and result, and why. */
+    redactions: jsonb().$type<AuditRedaction[]>(),
+    /** Unredacted arguments and result, sealed, for tenants that keep full payloads (read by auditors only). */
+    sealedPayload: text(),
+    /** Free text over arguments, result and the words around them. */
+    search: tsvector().generatedAlwaysAs(
+      sql`jsonb_to_tsvector('simple', coalesce(arguments, 'null'::jsonb), '["string", "numeric"]')
+        || jsonb_to_tsvector('simple', coalesce(result, 'null'::jsonb), '["string", "numeric"]')
+        || to_tsvector('simple', coalesce(tool, '') || ' ' || coalesce(error, '') || ' ' || coalesce(reason, '') || ' ' || coalesce(comment, '') || ' ' || coalesce(target_name, ''))`,
+    ),
   },
   (t) => [
     index("audit_events_tenant_time_idx").on(t.tenantId, t.occurredAt.desc(), t.id.desc()),
@@ -61,6 +100,9 @@ export const auditEvents = pgTable(
     index("audit_events_tenant_session_idx").on(t.tenantId, t.sessionId, t.occurredAt.desc()),
     index("audit_events_tenant_approval_idx").on(t.tenantId, t.approvalId),
     uniqueIndex("audit_events_tenant_seq_key").on(t.tenantId, t.seq),
+    index("audit_events_search_idx").using("gin", t.search),
+    index("audit_events_tenant_tool_idx").on(t.tenantId, t.tool, t.occurredAt.desc()),
+    index("audit_events_tenant_actor_idx").on(t.tenantId, t.actorId, t.occurredAt.desc()),
   ],
 );
 

@@ -1,9 +1,15 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const consoleRoles = ["owner", "admin", "reviewer", "auditor", "viewer"] as const;
 export type ConsoleRole = (typeof consoleRoles)[number];
+
+export const piiDetectors = ["email", "phone", "card", "iban"] as const;
+export type PiiDetector = (typeof piiDetectors)[number];
+/** A field rule masks the value at a JSON path of the arguments or result, e.g. `args.password` or `result.content[*].text`. */
+export type AuditFieldRule = { path: string; reason?: string };
+export type AuditRedactionSettings = { detectors: PiiDetector[]; fieldRules: AuditFieldRule[] };
 
 export const tenants = pgTable(
   "tenants",
@@ -13,6 +19,19 @@ export const tenants = pgTable(
     name: text().notNull(),
     /** How long a tools/call needing approval stays open for a reviewer's decision. */
     approvalWaitSeconds: integer().notNull().default(30),
+    /** If the audit write of an agent request fails, answer anyway (and raise an alert) instead of failing the call. */
+    auditFailOpen: boolean().notNull().default(false),
+    /** Stored tool results are cut to this many bytes (their full size and hash are kept). */
+    auditResultMaxBytes: integer().notNull().default(16384),
+    /** Keep unredacted arguments and results too, sealed, readable by auditors only. */
+    auditFullPayloads: boolean().notNull().default(false),
+    /** Audit events older than this many days are deleted (down to a signed checkpoint); null keeps them all. */
+    auditRetentionDays: integer(),
+    /** PII detectors that are on, and per-tenant field rules by JSON path; secrets are always masked. */
+    auditRedaction: jsonb()
+      .$type<AuditRedactionSettings>()
+      .notNull()
+      .default({ detectors: ["email", "phone", "card", "iban"], fieldRules: [] }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("tenants_slug_key").on(t.slug)],

@@ -1,6 +1,13 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { auditEvents, type AuditDecision, type AuditOutcome } from "@/db/schema";
+import {
+  auditEvents,
+  type AuditActorKind,
+  type AuditDecision,
+  type AuditOutcome,
+  type AuditRedaction,
+  type AuditSeverity,
+} from "@/db/schema";
 import { canonicalHash } from "@/lib/canonical-json";
 import { newId } from "@/lib/ids";
 
@@ -32,15 +39,92 @@ export type AuditRecord = {
   actorId: string | null;
   actorName: string | null;
   comment: string | null;
+} & LaterFields;
+
+/**
+ * Fields added after the chain began. The content hash covers each of them
+ * when it is set, so events written before they existed verify unchanged.
+ */
+type LaterFields = {
+  severity: AuditSeverity | null;
+  actorKind: AuditActorKind | null;
+  sourceIp: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  targetName: string | null;
+  before: unknown;
+  after: unknown;
+  result: unknown;
+  resultBytes: number | null;
+  resultHash: string | null;
+  resultTruncated: boolean | null;
+  redactions: AuditRedaction[] | null;
+  sealedPayload: string | null;
 };
+
+const LATER_FIELDS = [
+  "severity",
+  "actorKind",
+  "sourceIp",
+  "targetType",
+  "targetId",
+  "targetName",
+  "before",
+  "after",
+  "result",
+  "resultBytes",
+  "resultHash",
+  "resultTruncated",
+  "redactions",
+  "sealedPayload",
+] as const satisfies readonly (keyof LaterFields)[];
 
 type Required_ = "tenantId" | "action" | "decision" | "outcome" | "totalMs";
 
 /** A new event: a fresh id and time, and null for everything the caller does not say. */
 export function auditRecord(fields: Pick<AuditRecord, Required_> & Partial<Omit<AuditRecord, Required_>>): AuditRecord {
+  return { id: newId("event"), occurredAt: new Date(), ...auditRecordDefaults(), ...fields };
+}
+
+/**
+ * The sha256 of an event's canonical content (sorted keys, the time in ISO
+ * form). Computed here when the event is written and again by verification
+ * from the stored row, so the two must see the same values: arguments are
+ * normalized as JSON, as the jsonb column will give them back.
+ */
+export function contentHashOf(record: AuditRecord): string {
+  const content: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (!HASHED.has(key)) continue;
+    if ((LATER_FIELDS as readonly string[]).includes(key) && (value === null || value === undefined)) continue;
+    content[key] = value === undefined ? null : value;
+  }
+  content.occurredAt = record.occurredAt.toISOString();
+  for (const key of ["arguments", "before", "after", "result", "redactions"]) {
+    if (content[key] !== undefined && content[key] !== null) content[key] = asJson(content[key]);
+  }
+  return canonicalHash(content);
+}
+
+/** A value as the jsonb column gives it back. */
+function asJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
+
+/** The fields an event's content hash covers: those of AuditRecord (a stored row also has its chain columns and search text). */
+const HASHED = new Set<string>([
+  ...Object.keys(auditRecordDefaults()),
+  "id",
+  "tenantId",
+  "occurredAt",
+  "action",
+  "decision",
+  "outcome",
+  "totalMs",
+]);
+
+function auditRecordDefaults(): Omit<AuditRecord, Required_ | "id" | "occurredAt"> {
   return {
-    id: newId("event"),
-    occurredAt: new Date(),
     agentId: null,
     agentName: null,
     keyPrefix: null,
@@ -60,22 +144,8 @@ export function auditRecord(fields: Pick<AuditRecord, Required_> & Partial<Omit<
     actorId: null,
     actorName: null,
     comment: null,
-    ...fields,
+    ...(Object.fromEntries(LATER_FIELDS.map((f) => [f, null])) as LaterFields),
   };
-}
-
-/**
- * The sha256 of an event's canonical content (sorted keys, the time in ISO
- * form). Computed here when the event is written and again by verification
- * from the stored row, so the two must see the same values: arguments are
- * normalized as JSON, as the jsonb column will give them back.
- */
-export function contentHashOf(record: AuditRecord): string {
-  return canonicalHash({
-    ...record,
-    occurredAt: record.occurredAt.toISOString(),
-    arguments: record.arguments === undefined || record.arguments === null ? null : JSON.parse(JSON.stringify(record.arguments)),
-  });
 }
 
 /** The chain hash of an event: sha256 of the hash before it followed by its content hash (hex text). */
@@ -106,13 +176,21 @@ export async function appendAuditEvent(executor: Executor, record: AuditRecord):
   const result = (await executor.execute(sql`
     insert into ${auditEvents} (id, tenant_id, occurred_at, action, agent_id, agent_name, key_prefix, session_id, method, server, tool,
       arguments, decision, outcome, error, upstream_ms, total_ms, client_name, client_version, jsonrpc_id, rule, reason, approval_id,
-      actor_id, actor_name, comment, seq, content_hash, prev_hash, hash)
+      actor_id, actor_name, comment, severity, actor_kind, source_ip, target_type, target_id, target_name, before, after,
+      result, result_bytes, result_hash, result_truncated, redactions, sealed_payload, seq, content_hash, prev_hash, hash)
     select ${r.id}, ${r.tenantId}, ${r.occurredAt.toISOString()}::timestamptz, ${r.action}, ${r.agentId}, ${r.agentName}, ${r.keyPrefix},
-      ${r.sessionId}, ${r.method}, ${r.server}, ${r.tool}, ${r.arguments == null ? null : JSON.stringify(r.arguments)}::jsonb, ${r.decision},
+      ${r.sessionId}, ${r.method}, ${r.server}, ${r.tool}, ${jsonb(r.arguments)}::jsonb, ${r.decision},
       ${r.outcome}, ${r.error}, ${r.upstreamMs}::int, ${r.totalMs}::int, ${r.clientName}, ${r.clientVersion}, ${r.jsonrpcId}, ${r.rule},
-      ${r.reason}, ${r.approvalId}, ${r.actorId}, ${r.actorName}, ${r.comment}, chain.seq, ${contentHash}, chain.prev_hash, chain.hash
+      ${r.reason}, ${r.approvalId}, ${r.actorId}, ${r.actorName}, ${r.comment}, ${r.severity}, ${r.actorKind}, ${r.sourceIp},
+      ${r.targetType}, ${r.targetId}, ${r.targetName}, ${jsonb(r.before)}::jsonb, ${jsonb(r.after)}::jsonb, ${jsonb(r.result)}::jsonb,
+      ${r.resultBytes}::int, ${r.resultHash}, ${r.resultTruncated}::boolean, ${jsonb(r.redactions)}::jsonb, ${r.sealedPayload},
+      chain.seq, ${contentHash}, chain.prev_hash, chain.hash
     from (select set_config('app.tenant_id', ${r.tenantId}, true) as tenant) as scope
     cross join lateral gatehouse_audit_append(scope.tenant, ${contentHash}) as chain`)) as { rowCount?: number | null; affectedRows?: number };
   const written = result.rowCount ?? result.affectedRows;
   if (written !== 1) throw new Error(`the audit event ${r.id} was not written (tenant scope mismatch)`);
+}
+
+function jsonb(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
 }

@@ -115,6 +115,6 @@ async function countUnchained(tx: Tx, tenantId: string): Promise<number> {
 }
 
 function recordOf(row: typeof auditEvents.$inferSelect): AuditRecord {
-  const { seq: _seq, contentHash: _c, prevHash: _p, hash: _h, ...record } = row;
+  const { seq: _seq, contentHash: _c, prevHash: _p, hash: _h, search: _s, ...record } = row;
   return record;
 }

@@ -1,0 +1,89 @@
+import type { AuditActorKind } from "@/db/schema";
+import type { Tx } from "@/lib/db";
+import type { Actor, TenantContext } from "@/lib/tenancy/context";
+import { appendAuditEvent, auditRecord } from "./chain";
+
+/** What an administrative change touched: `server`, `role`, `rule`, `agent`, `key`, `member`, `invitation`, `token`, `webhook`, `settings`, … */
+export type AuditTarget = { type: string; id: string; name?: string | null };
+
+export type AdminChange = {
+  /** `<target type>.<verb>`, e.g. `server.created`, `member.role_changed`, `settings.updated`. */
+  action: string;
+  target: AuditTarget;
+  /** The target before and after the change (null when created or deleted); secrets are omitted here. */
+  before?: unknown;
+  after?: unknown;
+  /** An alert, e.g. the audit log switched to fail open. */
+  alert?: boolean;
+  reason?: string | null;
+};
+
+/**
+ * Records one administrative change in the transaction that makes it: if
+ * the change commits, so does its audit event, and the other way round.
+ */
+export async function recordAdminChange(tx: Tx, ctx: TenantContext, change: AdminChange): Promise<void> {
+  await appendAuditEvent(
+    tx,
+    auditRecord({
+      tenantId: ctx.tenant.id,
+      action: change.action,
+      decision: "none",
+      outcome: "ok",
+      totalMs: 0,
+      ...actorFields(ctx.actor),
+      targetType: change.target.type,
+      targetId: change.target.id,
+      targetName: change.target.name ?? null,
+      before: change.before == null ? null : withoutSecrets(change.before),
+      after: change.after == null ? null : withoutSecrets(change.after),
+      severity: change.alert ? "alert" : null,
+      reason: change.reason ?? null,
+    }),
+  );
+}
+
+/** Who acted, as the audit log names them. */
+export function actorFields(actor: Actor): { actorKind: AuditActorKind; actorId: string | null; actorName: string } {
+  switch (actor.kind) {
+    case "user":
+      return { actorKind: "user", actorId: actor.userId, actorName: actor.name || actor.email };
+    case "token":
+      return { actorKind: "token", actorId: actor.tokenId, actorName: actor.name };
+    case "operator":
+      return { actorKind: "operator", actorId: null, actorName: actor.name };
+  }
+}
+
+export const OMITTED = "[omitted]";
+
+/**
+ * Field names that hold secrets or what derives from them (hashes, sealed
+ * values), and header and environment maps, which often carry them: their
+ * values never reach the audit log, only that they were set.
+ */
+export function isSecretField(key: string): boolean {
+  const n = key.toLowerCase().replace(/[-_ ]/g, "");
+  return (
+    ["secret", "password", "passwd", "token", "apikey", "hash", "privatekey", "credentials"].some((end) => n.endsWith(end)) ||
+    n.startsWith("sealed") ||
+    ["authorization", "headers", "env", "cookie"].includes(n)
+  );
+}
+
+/**
+ * A copy of a configuration object fit for the audit log: every value under a
+ * secret-looking field name is replaced by "[omitted]" (null stays null, so
+ * "was a secret set" still shows), at any depth.
+ */
+export function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value instanceof Date) return value.toISOString();
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    out[key] = isSecretField(key) && v !== null ? OMITTED : withoutSecrets(v);
+  }
+  return out;
+}
