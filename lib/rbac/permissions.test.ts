@@ -11,6 +11,7 @@ const WRITES: Permission[] = [
   "servers.write",
   "agents.write",
   "roles.write",
+  "audit.settings",
 ];
 
 describe("ROLE_PERMISSIONS", () => {
@@ -18,9 +19,9 @@ describe("ROLE_PERMISSIONS", () => {
     const sorted = (ps: readonly Permission[]) => [...ps].sort();
     const readConfig = ["tenant.read", "members.read", "servers.read", "agents.read", "roles.read"];
     expect(sorted(ROLE_PERMISSIONS.owner)).toEqual(sorted(ALL));
-    expect(sorted(ROLE_PERMISSIONS.admin)).toEqual(sorted(ALL.filter((p) => p !== "members.manage_owners")));
+    expect(sorted(ROLE_PERMISSIONS.admin)).toEqual(sorted(ALL.filter((p) => p !== "members.manage_owners" && p !== "audit.read_payloads")));
     expect(sorted(ROLE_PERMISSIONS.reviewer)).toEqual(sorted([...readConfig, "approvals.read", "approvals.decide", "audit.read"] as Permission[]));
-    expect(sorted(ROLE_PERMISSIONS.auditor)).toEqual(sorted([...readConfig, "tokens.read", "approvals.read", "audit.read", "audit.export"] as Permission[]));
+    expect(sorted(ROLE_PERMISSIONS.auditor)).toEqual(sorted([...readConfig, "tokens.read", "approvals.read", "audit.read", "audit.export", "audit.read_payloads"] as Permission[]));
     expect(sorted(ROLE_PERMISSIONS.viewer)).toEqual(sorted([...readConfig, "approvals.read"] as Permission[]));
   });
 
@@ -49,10 +50,11 @@ describe("ROLE_PERMISSIONS", () => {
     expect(consoleRoles.filter((r) => can(r, "members.manage_owners"))).toEqual(["owner"]);
   });
 
-  it("gives every other role a subset of the admin's", () => {
+  it("gives every other role a subset of the admin's, but full audit payloads only to owners and auditors", () => {
     for (const role of ["reviewer", "auditor", "viewer"] as const) {
-      for (const p of ROLE_PERMISSIONS[role]) expect(can("admin", p), `${role}: ${p}`).toBe(true);
+      for (const p of ROLE_PERMISSIONS[role]) if (p !== "audit.read_payloads") expect(can("admin", p), `${role}: ${p}`).toBe(true);
     }
+    expect(consoleRoles.filter((r) => can(r, "audit.read_payloads"))).toEqual(["owner", "auditor"]);
   });
 
   it.each(["reviewer", "auditor", "viewer"] as const)("lets a %s change no configuration", (role) => {

@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   "approvals.decide": "Approve or deny held tool calls",
   "audit.read": "Search the audit log",
   "audit.export": "Export the audit log",
+  "audit.settings": "Change how the audit log records: redaction, result size, full payloads, retention, fail-open",
+  "audit.read_payloads": "Read the full, unredacted payloads a tenant keeps",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -31,9 +33,10 @@ const READ_CONFIG: Permission[] = ["tenant.read", "members.read", "servers.read"
 
 export const ROLE_PERMISSIONS: Record<ConsoleRole, readonly Permission[]> = {
   owner: ALL,
-  admin: ALL.filter((p) => p !== "members.manage_owners"),
+  // Full payloads are for the people who answer for the log, not for those who configure the tenant.
+  admin: ALL.filter((p) => p !== "members.manage_owners" && p !== "audit.read_payloads"),
   reviewer: [...READ_CONFIG, "approvals.read", "approvals.decide", "audit.read"],
-  auditor: [...READ_CONFIG, "tokens.read", "approvals.read", "audit.read", "audit.export"],
+  auditor: [...READ_CONFIG, "tokens.read", "approvals.read", "audit.read", "audit.export", "audit.read_payloads"],
   viewer: [...READ_CONFIG, "approvals.read"],
 };
 
