@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { createTempDataDir, createThrowawayDatabase } from "../test/database";
+import { serverDatabaseNote } from "./support/server-database";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = process.env.E2E_PORT ?? "3210";
@@ -26,6 +27,10 @@ if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
   process.exit(1);
 }
 
+/** Where specs learn which PostgreSQL database the app runs on (specs that seed in bulk need it); absent on PGlite. */
+const databaseNote = serverDatabaseNote(port);
+fs.rmSync(databaseNote, { force: true });
+
 let cleanup: () => Promise<void> | void;
 const serverUrl = process.env.TEST_DATABASE_URL;
 if (serverUrl) {
@@ -36,7 +41,11 @@ if (serverUrl) {
   }
   const database = await createThrowawayDatabase(serverUrl);
   env.DATABASE_URL = database.url;
-  cleanup = database.drop;
+  fs.writeFileSync(databaseNote, database.url, { mode: 0o600 });
+  cleanup = async () => {
+    fs.rmSync(databaseNote, { force: true });
+    await database.drop();
+  };
   console.log(`[e2e] PostgreSQL database ${new URL(database.url).pathname.slice(1)}`);
 } else {
   const { dataDir, remove } = createTempDataDir("e2e");
