@@ -1,5 +1,7 @@
-import type { Approval } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { tenants, type Approval } from "@/db/schema";
 import { appendAuditEvent, auditRecord } from "@/lib/audit/chain";
+import { compileRedactor } from "@/lib/audit/redact";
 import type { Tx } from "@/lib/db";
 import { enqueueWebhook, type WebhookEventType } from "@/lib/webhooks/enqueue";
 import type { ApprovalAction } from "./actions";
@@ -10,9 +12,11 @@ type Actor = { id: string; name: string };
 /**
  * Records one change of an approval request, in the transaction that makes
  * it: the audit event, linked to the call by the approval id, and the
- * webhook delivery for the changes a tenant's systems care about.
+ * webhook delivery for the changes a tenant's systems care about. The
+ * event carries the held arguments redacted, with what was masked and why.
  */
 export async function recordApprovalChange(tx: Tx, approval: Approval, action: ApprovalAction, extra: { actor?: Actor; comment?: string | null; reason?: string } = {}): Promise<void> {
+  const redacted = await redactHeldArguments(tx, approval);
   await appendAuditEvent(
     tx,
     auditRecord({
@@ -25,7 +29,8 @@ export async function recordApprovalChange(tx: Tx, approval: Approval, action: A
       method: "tools/call",
       server: approval.server,
       tool: approval.tool,
-      arguments: approval.arguments,
+      arguments: redacted.value,
+      redactions: redacted.redactions.length ? redacted.redactions : null,
       decision: action === "approval.denied" ? "denied" : action === "approval.approved" || action === "approval.consumed" ? "allowed" : "approval_required",
       outcome: "ok",
       totalMs: 0,
@@ -41,6 +46,17 @@ export async function recordApprovalChange(tx: Tx, approval: Approval, action: A
   );
   const type = WEBHOOK_OF[action];
   if (type) await enqueueWebhook(tx, approval.tenantId, { type, data: webhookData(approval, extra) });
+}
+
+/**
+ * The held arguments as the log keeps them. They are stored redacted already
+ * (lib/gateway/approval-gate.ts); redacting again with the tenant's current
+ * rules lists the markers they carry and masks anything stored before
+ * redaction existed. Approval changes are rare: one small read is fine here.
+ */
+async function redactHeldArguments(tx: Tx, approval: Approval) {
+  const [tenant] = await tx.select({ redaction: tenants.auditRedaction }).from(tenants).where(eq(tenants.id, approval.tenantId));
+  return compileRedactor(tenant?.redaction).redact("args", approval.arguments);
 }
 
 const WEBHOOK_OF: Partial<Record<ApprovalAction, WebhookEventType>> = {

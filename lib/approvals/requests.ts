@@ -20,7 +20,14 @@ export type HeldCall = {
   tool: string;
   exposedName: string;
   toolHash: string;
+  /** sha256 of the canonical JSON of the arguments as the agent sent them: only a call with exactly these arguments can use the approval. */
   argumentsHash: string;
+  /**
+   * The arguments as reviewers see them: redacted (secrets, PII, the tenant's
+   * field rules). The originals are not stored: an approved call runs with
+   * the arguments of the agent's own repeated request, which must hash to
+   * `argumentsHash`.
+   */
   arguments: unknown;
   clientName: string | null;
   clientVersion: string | null;

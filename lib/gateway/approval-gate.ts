@@ -141,7 +141,8 @@ function heldCall(caller: Caller, entry: SnapshotTool, args: Record<string, unkn
     exposedName: entry.exposedName,
     toolHash: entry.hash,
     argumentsHash: canonicalHash(args),
-    arguments: args,
+    // Reviewers, the approvals table and its audit events see the arguments redacted; the hash binds the originals.
+    arguments: caller.snapshot.audit.redactor.redact("args", args).value,
     clientName: caller.clientName ?? caller.session?.clientName ?? null,
     clientVersion: caller.clientVersion ?? caller.session?.clientVersion ?? null,
   };

@@ -1,5 +1,7 @@
+import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import type { AuditDecision, AuditOutcome } from "@/db/schema";
-import { recordAgentRequest } from "@/lib/audit/events";
+import { auditFailureText, noteFailedAuditWrite, recordAgentRequest } from "@/lib/audit/events";
+import { agentError } from "@/lib/upstream/errors";
 import type { McpSession } from "./sessions";
 import type { SnapshotAgent, SnapshotKey, TenantSnapshot } from "./snapshot";
 
@@ -34,9 +36,17 @@ export type Caller = {
   gone?: AbortSignal;
 };
 
+/** Requests whose answer is content the agent reads: the event keeps it (redacted, cut to the tenant's limit). */
+const RESULT_METHODS = new Set(["tools/call", "resources/read", "prompts/get"]);
+
 /**
  * Runs one agent request and writes its audit event before the answer
  * leaves: an error thrown by `fn` is recorded and then rethrown.
+ *
+ * If the event cannot be written the agent does not get the answer, but an
+ * error (fail closed), unless the tenant chose to fail open: then the answer
+ * goes out, the failure is logged (never the payload), and an alert event is
+ * written once the tenant's log takes writes again.
  */
 export async function audited<T>(caller: Caller, method: string, jsonrpcId: string | number | null, fn: (note: AuditNote) => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -49,28 +59,42 @@ export async function audited<T>(caller: Caller, method: string, jsonrpcId: stri
     failure = e;
   }
   const isToolError = !failure && (result as { isError?: boolean } | undefined)?.isError === true;
-  await recordAgentRequest({
-    tenantId: caller.snapshot.tenant.id,
-    agentId: caller.agent.id,
-    agentName: caller.agent.name,
-    keyPrefix: caller.key.displayPrefix,
-    sessionId: caller.session?.id ?? null,
-    method,
-    server: note.server,
-    tool: note.tool,
-    arguments: note.arguments,
-    decision: note.decision,
-    outcome: note.outcome ?? (failure || isToolError ? "error" : "ok"),
-    error: note.error ?? (failure ? errorText(failure) : isToolError ? "the tool reported an error" : null),
-    upstreamMs: note.upstreamMs,
-    totalMs: performance.now() - started,
-    clientName: caller.clientName ?? caller.session?.clientName,
-    clientVersion: caller.clientVersion ?? caller.session?.clientVersion,
-    jsonrpcId,
-    rule: note.rule,
-    reason: note.reason,
-    approvalId: note.approvalId,
-  });
+  const tenant = caller.snapshot.tenant;
+  try {
+    await recordAgentRequest({
+      tenantId: tenant.id,
+      agentId: caller.agent.id,
+      agentName: caller.agent.name,
+      keyPrefix: caller.key.displayPrefix,
+      sessionId: caller.session?.id ?? null,
+      method,
+      server: note.server,
+      tool: note.tool,
+      arguments: note.arguments,
+      result: !failure && RESULT_METHODS.has(method) ? result : undefined,
+      decision: note.decision,
+      outcome: note.outcome ?? (failure || isToolError ? "error" : "ok"),
+      error: note.error ?? (failure ? errorText(failure) : isToolError ? "the tool reported an error" : null),
+      upstreamMs: note.upstreamMs,
+      totalMs: performance.now() - started,
+      clientName: caller.clientName ?? caller.session?.clientName,
+      clientVersion: caller.clientVersion ?? caller.session?.clientVersion,
+      jsonrpcId,
+      rule: note.rule,
+      reason: note.reason,
+      approvalId: note.approvalId,
+      sourceIp: caller.source,
+      recording: caller.snapshot.audit,
+    });
+  } catch (e) {
+    const why = auditFailureText(e);
+    const failOpen = caller.snapshot.audit.failOpen;
+    console.error(`[audit] the audit event of a ${method} request of tenant ${tenant.slug} could not be written (${why}); ${failOpen ? "answered anyway: the tenant's log fails open" : "the request was refused"}`);
+    if (!failOpen) {
+      throw agentError(ErrorCode.InternalError, "Gatehouse could not write this request to the audit log, so its answer is withheld (a tool may have run). Try again shortly.");
+    }
+    noteFailedAuditWrite(tenant.id, why);
+  }
   if (failure) throw failure;
   return result as T;
 }

@@ -1,6 +1,7 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { accessRoles, accessRules, agentKeys, agents, roleBindings, servers, serverTools, tenants } from "@/db/schema";
+import { auditRecordingOf, type AuditRecording } from "@/lib/audit/events";
 import { setScope, transaction } from "@/lib/db";
 import { isLive, startListening, subscribe } from "@/lib/events/bus";
 import { bindRule } from "@/lib/policy/bind";
@@ -23,6 +24,8 @@ export type SnapshotKey = { id: string; agentId: string; displayPrefix: string; 
  */
 export type TenantSnapshot = {
   tenant: { id: string; slug: string; name: string; approvalWaitSeconds: number };
+  /** How the tenant's agent requests are audited (redactor compiled once here, not per call). */
+  audit: AuditRecording;
   keys: Map<string, SnapshotKey>;
   agents: Map<string, SnapshotAgent>;
   /** Enabled servers only: a disabled server does not exist for agents. */
@@ -80,11 +83,21 @@ export async function getSnapshot(slug: string): Promise<TenantSnapshot | null> 
 
 async function loadSnapshot(slug: string): Promise<TenantSnapshot | null> {
   return transaction({}, async (tx) => {
-    const [tenant] = await tx
-      .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, approvalWaitSeconds: tenants.approvalWaitSeconds })
+    const [row] = await tx
+      .select({
+        id: tenants.id,
+        slug: tenants.slug,
+        name: tenants.name,
+        approvalWaitSeconds: tenants.approvalWaitSeconds,
+        auditRedaction: tenants.auditRedaction,
+        auditResultMaxBytes: tenants.auditResultMaxBytes,
+        auditFullPayloads: tenants.auditFullPayloads,
+        auditFailOpen: tenants.auditFailOpen,
+      })
       .from(tenants)
       .where(eq(tenants.slug, slug));
-    if (!tenant) return null;
+    if (!row) return null;
+    const { auditRedaction, auditResultMaxBytes, auditFullPayloads, auditFailOpen, ...tenant } = row;
     await setScope(tx, { tenantId: tenant.id });
     const tenantId = tenant.id;
     // One connection serves a transaction, so these run one after another anyway.
@@ -133,6 +146,7 @@ async function loadSnapshot(slug: string): Promise<TenantSnapshot | null> {
     }
     return {
       tenant,
+      audit: auditRecordingOf({ auditRedaction, auditResultMaxBytes, auditFullPayloads, auditFailOpen }),
       keys: new Map(keyRows.map((k) => [k.hash, { id: k.id, agentId: k.agentId, displayPrefix: k.displayPrefix, expiresAt: k.expiresAt?.getTime() ?? null, createdBy: k.createdBy }])),
       agents: agentMap,
       servers: serverList,

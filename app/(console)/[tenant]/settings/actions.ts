@@ -4,7 +4,9 @@ import { revalidatePath } from "next/cache";
 import { formText, runAction, type ActionState } from "@/lib/actions";
 import { createAdminToken, revokeAdminToken } from "@/lib/admin-tokens/tokens";
 import type { CreateAdminTokenInput } from "@/lib/admin-tokens/schemas";
+import { updateAuditSettings, type UpdateAuditSettingsInput } from "@/lib/audit/settings";
 import { requireTenant } from "@/lib/auth/session";
+import { AppError, isAppError, type FieldErrors } from "@/lib/errors";
 import { updateTenant } from "@/lib/tenancy/tenants";
 import { deleteWebhook, rotateWebhookSecret, saveWebhook, sendTestWebhook } from "@/lib/webhooks/settings";
 
@@ -96,4 +98,57 @@ export async function deleteWebhookAction(slug: string, _prev: ActionState, _for
     revalidatePath(`/${ctx.tenant.slug}/settings`);
     return {};
   });
+}
+
+// The audit log's recording settings. The form sends field rules one per
+// line ("path" or "path reason"); errors about a rule or a detector are
+// shown beside the field they were typed in.
+
+export async function saveAuditSettingsAction(slug: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  const values = {
+    failOpen: formText(form, "failOpen") === "on" ? "on" : "",
+    fullPayloads: formText(form, "fullPayloads") === "on" ? "on" : "",
+    resultMaxBytes: formText(form, "resultMaxBytes").trim(),
+    retentionDays: formText(form, "retentionDays").trim(),
+    detectors: form.getAll("detectors").filter((d): d is string => typeof d === "string").join(","),
+    fieldRules: formText(form, "fieldRules"),
+  };
+  const whole = (text: string) => (/^\d+$/.test(text) ? Number(text) : text);
+  const input = {
+    failOpen: values.failOpen === "on",
+    fullPayloads: values.fullPayloads === "on",
+    resultMaxBytes: whole(values.resultMaxBytes),
+    retentionDays: values.retentionDays === "" ? null : whole(values.retentionDays),
+    redaction: {
+      detectors: values.detectors ? values.detectors.split(",") : [],
+      fieldRules: values.fieldRules
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .map((line) => {
+          const [path, ...reason] = line.split(/\s+/);
+          return reason.length ? { path: path!, reason: reason.join(" ") } : { path: path! };
+        }),
+    },
+  } as unknown as UpdateAuditSettingsInput; // the lib validates
+  return runAction(async () => {
+    const ctx = await requireTenant(slug);
+    try {
+      await updateAuditSettings(ctx, input);
+    } catch (e) {
+      throw isAppError(e) && e.fields ? new AppError(e.code, e.message, { fields: formFieldsOf(e.fields) }) : e;
+    }
+    revalidatePath(`/${ctx.tenant.slug}/settings`);
+    return {};
+  }, values);
+}
+
+/** `redaction.fieldRules.2.path` → `fieldRules`, `redaction.detectors.0` → `detectors`: the form's own fields. */
+function formFieldsOf(fields: FieldErrors): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [key, messages] of Object.entries(fields)) {
+    const field = key.startsWith("redaction.fieldRules") ? "fieldRules" : key.startsWith("redaction.detectors") ? "detectors" : key;
+    (out[field] ??= []).push(...messages);
+  }
+  return out;
 }

@@ -10,11 +10,13 @@ import { Section } from "@/components/section";
 import { Table, TableHead, Td } from "@/components/table";
 import { tokenRoles } from "@/lib/admin-tokens/schemas";
 import { listAdminTokens, type AdminToken } from "@/lib/admin-tokens/tokens";
+import { getAuditSettings } from "@/lib/audit/settings";
 import { can } from "@/lib/rbac/permissions";
 import { getTenant } from "@/lib/tenancy/tenants";
 import { listWebhookDeliveries } from "@/lib/webhooks/deliveries";
 import { findWebhook } from "@/lib/webhooks/settings";
 import { getTenantContext } from "../tenant-context";
+import { AuditSettingsForm, AuditSettingsSummary } from "./_components/audit-settings-form";
 import { CreateTokenForm } from "./_components/create-token-form";
 import { ApprovalWaitForm } from "./_components/approval-wait-form";
 import { RenameForm } from "./_components/rename-form";
@@ -29,6 +31,7 @@ import {
   setApprovalWaitAction,
   revokeTokenAction,
   rotateWebhookSecretAction,
+  saveAuditSettingsAction,
   saveWebhookAction,
   sendTestWebhookAction,
 } from "./actions";
@@ -49,7 +52,13 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
   const canWriteTokens = can(ctx.role, "tokens.write");
   const tokens = canReadTokens ? await listAdminTokens(ctx) : [];
   const canManageWebhook = can(ctx.role, "tenant.update");
-  const [webhook, deliveries, tenant] = await Promise.all([findWebhook(ctx), listWebhookDeliveries(ctx, { limit: 20 }), getTenant(ctx)]);
+  const canConfigureAudit = can(ctx.role, "audit.settings");
+  const [webhook, deliveries, tenant, auditSettings] = await Promise.all([
+    findWebhook(ctx),
+    listWebhookDeliveries(ctx, { limit: 20 }),
+    getTenant(ctx),
+    getAuditSettings(ctx),
+  ]);
   const now = Date.now();
   const tenantSlug = ctx.tenant.slug;
 
@@ -84,6 +93,18 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
               </div>
             )}
           </div>
+        </Section>
+
+        <Section
+          id="audit-log"
+          title="Audit log"
+          description="How agent requests are recorded: what is masked before anything is stored, how much of each result is kept, for how long, and what happens when the log cannot be written."
+        >
+          {canConfigureAudit ? (
+            <AuditSettingsForm action={saveAuditSettingsAction.bind(null, tenantSlug)} settings={auditSettings} />
+          ) : (
+            <AuditSettingsSummary settings={auditSettings} />
+          )}
         </Section>
 
         <Section
