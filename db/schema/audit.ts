@@ -103,6 +103,11 @@ export const auditEvents = pgTable(
     index("audit_events_search_idx").using("gin", t.search),
     index("audit_events_tenant_tool_idx").on(t.tenantId, t.tool, t.occurredAt.desc()),
     index("audit_events_tenant_actor_idx").on(t.tenantId, t.actorId, t.occurredAt.desc()),
+    // Agents and people are searched by name as well as id (an OR of two index scans).
+    index("audit_events_tenant_agent_name_idx").on(t.tenantId, t.agentName, t.occurredAt.desc()),
+    index("audit_events_tenant_actor_name_idx").on(t.tenantId, t.actorName, t.occurredAt.desc()),
+    // One kind of event newest first, and the charts of agent requests read from the index alone (decision, outcome, latency).
+    index("audit_events_tenant_action_time_idx").on(t.tenantId, t.action, t.occurredAt.desc(), t.id.desc(), t.decision, t.outcome, t.totalMs),
   ],
 );
 

@@ -9,11 +9,13 @@ import { buttonStyles } from "@/components/styles";
 import { Table, TableHead } from "@/components/table";
 import { listAgents } from "@/lib/agents/agents";
 import { listAuditEvents, type AuditPage, type AuditQueryInput } from "@/lib/audit/queries";
+import { auditStats, type AuditStats } from "@/lib/audit/stats";
 import { isAppError } from "@/lib/errors";
 import { can } from "@/lib/rbac/permissions";
 import { listServers } from "@/lib/registry/servers";
 import { getTenantContext } from "../tenant-context";
-import { AuditFilters, type AuditFilterValues } from "./_components/audit-filters";
+import { AuditCharts } from "./_components/audit-charts";
+import { AUDIT_FILTERS, AuditFilters, type AuditFilterValues } from "./_components/audit-filters";
 import { AuditRows } from "./_components/audit-rows";
 import { VerifyChain } from "./_components/verify-chain";
 import { verifyChainAction } from "./actions";
@@ -34,7 +36,7 @@ const METHODS = [
   "ping",
 ];
 
-const FILTERS = ["agent", "server", "tool", "method", "action", "outcome", "decision", "approval", "from", "to"] as const;
+const FILTERS = AUDIT_FILTERS;
 const PAGE_SIZE = 50;
 
 type Search = Partial<Record<(typeof FILTERS)[number] | "cursor", string | string[]>>;
@@ -73,18 +75,27 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
 
   const [agents, servers] = await Promise.all([listAgents(ctx), listServers(ctx)]);
   let page: AuditPage | undefined;
+  let stats: AuditStats | undefined;
   let failure: { message: string; fields?: Record<string, string[]> } | undefined;
+  const filters = {
+    ...values,
+    // Unknown values reach the lib, which names the allowed ones.
+    outcome: (values.outcome || undefined) as AuditQueryInput["outcome"],
+    decision: (values.decision || undefined) as AuditQueryInput["decision"],
+    kind: (values.kind || undefined) as AuditQueryInput["kind"],
+    severity: (values.severity || undefined) as AuditQueryInput["severity"],
+    from: utc(values.from, false),
+    to: utc(values.to, true),
+  };
   try {
-    page = await listAuditEvents(ctx, {
-      ...values,
-      // Unknown values reach the lib, which names the allowed ones.
-      outcome: (values.outcome || undefined) as AuditQueryInput["outcome"],
-      decision: (values.decision || undefined) as AuditQueryInput["decision"],
-      from: utc(values.from, false),
-      to: utc(values.to, true),
-      cursor: cursor || undefined,
-      limit: PAGE_SIZE,
-    });
+    [page, stats] = await Promise.all([
+      listAuditEvents(ctx, { ...filters, cursor: cursor || undefined, limit: PAGE_SIZE }),
+      // Charts are an extra: a range they cannot draw (over three years) leaves them out, not the events.
+      auditStats(ctx, filters).catch((e: unknown) => {
+        if (isAppError(e) && e.code === "validation_failed") return undefined;
+        throw e;
+      }),
+    ]);
   } catch (e) {
     if (!isAppError(e)) throw e;
     failure = { message: e.message, fields: e.fields };
@@ -100,11 +111,25 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
 
   return (
     <>
-      <PageHeader title="Audit" description="Every request agents make through the gateway, newest first: who called what, what policy decided, and how it went. Times are UTC." />
+      <PageHeader
+        title="Audit"
+        description="Every request agents make through the gateway, every change of an approval, every administrative change and sign-in, newest first: who did what, what policy decided, and how it went. Times are UTC."
+        // The export menu (_components/export-menu.tsx) goes here, given the current filters: query({}).
+      />
       <div className="space-y-8">
-        <Section id="filters" title="Filters">
+        <Section id="filters" title="Search and filters">
           <AuditFilters path={path} values={values} agents={agents.map((a) => a.name)} servers={servers.map((s) => s.name)} methods={METHODS} errors={failure?.fields} />
         </Section>
+
+        {stats ? (
+          <Section
+            id="activity"
+            title="Activity"
+            description={`Agent requests ${values.from || values.to ? "in the chosen range" : "in the last 24 hours"}${filtered ? " matching the filters" : ""}, per ${stats.bucket.label}.`}
+          >
+            <AuditCharts stats={stats} />
+          </Section>
+        ) : null}
 
         <Section
           id="events"
@@ -121,14 +146,14 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
               <Alert tone="error">{failure.message}</Alert>
             </div>
           ) : page && page.events.length === 0 ? (
-            <EmptyState icon={<AuditIcon />} title={filtered || cursor ? "No events match" : "No agent requests yet"}>
-              {filtered || cursor ? "Widen the filters or clear them." : "Requests to this tenant's MCP endpoint appear here as they happen."}
+            <EmptyState icon={<AuditIcon />} title={filtered || cursor ? "No events match" : "Nothing recorded yet"}>
+              {filtered || cursor ? "Widen the filters or clear them." : "Requests to this tenant's MCP endpoint, and changes to its configuration, appear here as they happen."}
             </EmptyState>
           ) : page ? (
             <>
               <Table caption="Audit events, newest first" minWidth="54rem">
                 <TableHead columns={["Time", "Agent · client", "Method", "Server · tool", "Decision · outcome", "Latency"]} actions />
-                <AuditRows events={page.events} agentsBase={`${base}/agents`} approvalsBase={`${base}/approvals`} />
+                <AuditRows events={page.events} agentsBase={`${base}/agents`} approvalsBase={`${base}/approvals`} eventsBase={path} />
               </Table>
               <nav aria-label="Audit pages" className="flex items-center justify-between gap-3 px-5 py-3">
                 {cursor ? (
@@ -151,6 +176,7 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
         </Section>
 
         <Section id="integrity" title="Integrity">
+          {/* Event detail pages link here ("verify the chain"). */}
           <VerifyChain action={verifyChainAction.bind(null, ctx.tenant.slug)} />
         </Section>
       </div>

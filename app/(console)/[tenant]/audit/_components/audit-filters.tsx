@@ -7,12 +7,43 @@ import { SelectField, TextField } from "@/components/field";
 import { buttonStyles } from "@/components/styles";
 import { approvalActions } from "@/lib/approvals/actions";
 
-export type AuditFilterValues = Record<"agent" | "server" | "tool" | "method" | "action" | "outcome" | "decision" | "approval" | "from" | "to", string>;
+/** The filters the page reads from its URL, in the order the form shows them. */
+export const AUDIT_FILTERS = [
+  "q",
+  "agent",
+  "member",
+  "server",
+  "tool",
+  "method",
+  "kind",
+  "action",
+  "outcome",
+  "decision",
+  "approval",
+  "minLatencyMs",
+  "maxLatencyMs",
+  "severity",
+  "from",
+  "to",
+] as const;
 
-/** What an event records: an agent request, or a change of an approval request. */
-const ACTIONS = [
-  { value: "mcp.request", label: "Agent request" },
-  ...approvalActions.map((a) => ({ value: a, label: `Approval ${a.slice("approval.".length)}` })),
+export type AuditFilterValues = Record<(typeof AUDIT_FILTERS)[number], string>;
+
+/** What an event records: an agent request, a change of an approval request, and the rest by kind. */
+const KINDS = [
+  { value: "agent", label: "Agent requests" },
+  { value: "approval", label: "Approval changes" },
+  { value: "admin", label: "Administrative changes" },
+  { value: "sign_in", label: "Sign-ins" },
+];
+
+/** Suggestions for the action field: the approval actions, and every change of a kind of target. */
+const ACTION_SUGGESTIONS = [
+  "mcp.request",
+  ...approvalActions,
+  ...["server", "role", "rule", "agent", "key", "member", "token", "settings", "audit"].map((t) => `${t}.*`),
+  "auth.signed_in",
+  "auth.sign_in_failed",
 ];
 
 const any = (label: string) => ({ value: "", label });
@@ -53,6 +84,29 @@ export function AuditFilters({
 
   return (
     <form method="get" action={path} onSubmit={onSubmit} key={JSON.stringify(values)} aria-label="Audit filters" aria-busy={pending || undefined}>
+      <div className="mb-5 flex flex-col gap-3 sm:flex-row sm:items-end">
+        <TextField
+          name="q"
+          idPrefix="audit"
+          label="Search"
+          type="search"
+          className="min-w-0 flex-1"
+          placeholder="An order id, an email, words from the arguments or result…"
+          autoComplete="off"
+          spellCheck={false}
+          defaultValue={values.q}
+          errors={errors?.q}
+          hint={
+            <>
+              Whole words over arguments, results, tool, error, reason and comment: <span className="font-mono">ORD-93817</span>,{" "}
+              <span className="font-mono">&quot;two words&quot;</span> for a phrase, <span className="font-mono">-word</span> to leave out.
+            </>
+          }
+        />
+        <button type="submit" className={`${buttonStyles.primary} sm:mb-6`} disabled={pending}>
+          Search
+        </button>
+      </div>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <TextField name="agent" idPrefix="audit" label="Agent" list="audit-agents" placeholder="Any agent" autoComplete="off" defaultValue={values.agent} errors={errors?.agent} />
         <datalist id="audit-agents">
@@ -77,14 +131,35 @@ export function AuditFilters({
           options={[any("Any method"), ...withCurrent(methods, values.method).map((m) => ({ value: m, label: m }))]}
           errors={errors?.method}
         />
-        <SelectField
+        <TextField
+          name="member"
+          idPrefix="audit"
+          label="Member"
+          placeholder="Name, email or usr_…"
+          autoComplete="off"
+          spellCheck={false}
+          defaultValue={values.member}
+          errors={errors?.member}
+          hint="Who changed, decided or signed in."
+        />
+        <SelectField name="kind" idPrefix="audit" label="Kind of event" defaultValue={values.kind} options={[any("Every kind"), ...KINDS]} errors={errors?.kind} />
+        <TextField
           name="action"
           idPrefix="audit"
-          label="Event"
+          label="Action"
+          list="audit-actions"
+          placeholder="e.g. server.* or approval.approved"
+          autoComplete="off"
+          spellCheck={false}
           defaultValue={values.action}
-          options={[any("Any event"), ...ACTIONS]}
           errors={errors?.action}
+          hint="Ending in .* matches every action that starts so."
         />
+        <datalist id="audit-actions">
+          {ACTION_SUGGESTIONS.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
         <SelectField
           name="outcome"
           idPrefix="audit"
@@ -102,6 +177,16 @@ export function AuditFilters({
           errors={errors?.decision}
         />
         <TextField name="approval" idPrefix="audit" label="Approval" placeholder="apr_…" autoComplete="off" spellCheck={false} defaultValue={values.approval} errors={errors?.approval} hint="Everything about one approval request." />
+        <TextField name="minLatencyMs" idPrefix="audit" label="Latency at least (ms)" type="number" min={0} step={1} inputMode="numeric" placeholder="0" defaultValue={values.minLatencyMs} errors={errors?.minLatencyMs} />
+        <TextField name="maxLatencyMs" idPrefix="audit" label="Latency at most (ms)" type="number" min={0} step={1} inputMode="numeric" placeholder="any" defaultValue={values.maxLatencyMs} errors={errors?.maxLatencyMs} hint="Total time of the request, in milliseconds." />
+        <SelectField
+          name="severity"
+          idPrefix="audit"
+          label="Severity"
+          defaultValue={values.severity}
+          options={[any("Any severity"), { value: "alert", label: "Alerts only" }]}
+          errors={errors?.severity}
+        />
         <TextField name="from" idPrefix="audit" label="From (UTC)" type="datetime-local" defaultValue={values.from} errors={errors?.from} />
         <TextField name="to" idPrefix="audit" label="To (UTC)" type="datetime-local" defaultValue={values.to} errors={errors?.to} />
       </div>

@@ -25,8 +25,10 @@ function Detail({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
-/** Rows of the audit table; each opens a detail row below it with what the list leaves out. */
-export function AuditRows({ events, agentsBase, approvalsBase }: { events: AuditEvent[]; agentsBase: string; approvalsBase: string }) {
+const ACTOR_KINDS: Record<string, string> = { user: "person", token: "admin token", operator: "operator", agent: "agent" };
+
+/** Rows of the audit table; each links to its event's page and opens a detail row below it with what the list leaves out. */
+export function AuditRows({ events, agentsBase, approvalsBase, eventsBase }: { events: AuditEvent[]; agentsBase: string; approvalsBase: string; eventsBase: string }) {
   const [open, setOpen] = useState<Set<string>>(new Set());
   const toggle = (id: string) => {
     const next = new Set(open);
@@ -45,7 +47,14 @@ export function AuditRows({ events, agentsBase, approvalsBase }: { events: Audit
           <Fragment key={e.id}>
             <tr data-event={e.id} data-tool={e.tool ?? ""} className={expanded ? "bg-zinc-50/70 dark:bg-zinc-800/30" : undefined}>
               <Td className="font-mono text-xs whitespace-nowrap">
-                <time dateTime={e.occurredAt.toISOString()}>{formatTimestamp(e.occurredAt)}</time>
+                <Link href={`${eventsBase}/${e.id}`} className={linkStyles} title="The whole record">
+                  <time dateTime={e.occurredAt.toISOString()}>{formatTimestamp(e.occurredAt)}</time>
+                </Link>
+                {e.severity === "alert" ? (
+                  <Badge tone="danger" className="ml-2">
+                    alert
+                  </Badge>
+                ) : null}
               </Td>
               <Td className="max-w-44">
                 <span className="block truncate">
@@ -57,12 +66,14 @@ export function AuditRows({ events, agentsBase, approvalsBase }: { events: Audit
                     ) : (
                       e.agentName
                     )
+                  ) : e.actorName ? (
+                    e.actorName
                   ) : (
-                    <span className="text-xs text-zinc-500 dark:text-zinc-400">unauthenticated</span>
+                    <span className="text-xs text-zinc-500 dark:text-zinc-400">{e.action === "mcp.request" ? "unauthenticated" : "unknown"}</span>
                   )}
                 </span>
                 <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400" title={client ?? undefined}>
-                  {client ?? "unknown client"}
+                  {client ?? (e.agentName || !e.actorKind ? "unknown client" : ACTOR_KINDS[e.actorKind] ?? e.actorKind)}
                 </span>
               </Td>
               <Td className="font-mono text-xs whitespace-nowrap">
@@ -70,10 +81,21 @@ export function AuditRows({ events, agentsBase, approvalsBase }: { events: Audit
                 {e.actorName ? <span className="block font-sans text-zinc-500 dark:text-zinc-400">by {e.actorName}</span> : null}
               </Td>
               <Td className="max-w-52 font-mono text-xs">
-                <span className="block truncate">{e.server ?? muted}</span>
-                <span className="block truncate text-zinc-900 dark:text-zinc-100" title={e.tool ?? undefined}>
-                  {e.tool ?? muted}
-                </span>
+                {e.targetType && !e.server ? (
+                  <>
+                    <span className="block truncate">{e.targetType}</span>
+                    <span className="block truncate text-zinc-900 dark:text-zinc-100" title={e.targetName ?? e.targetId ?? undefined}>
+                      {e.targetName ?? e.targetId ?? muted}
+                    </span>
+                  </>
+                ) : (
+                  <>
+                    <span className="block truncate">{e.server ?? muted}</span>
+                    <span className="block truncate text-zinc-900 dark:text-zinc-100" title={e.tool ?? undefined}>
+                      {e.tool ?? muted}
+                    </span>
+                  </>
+                )}
               </Td>
               <Td>
                 <span className="flex flex-wrap gap-1">
@@ -107,6 +129,11 @@ export function AuditRows({ events, agentsBase, approvalsBase }: { events: Audit
               <td colSpan={7} className="border-b border-zinc-200 bg-zinc-50/70 px-4 py-4 dark:border-zinc-800 dark:bg-zinc-800/30">
                 <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
                   <div className="min-w-0 space-y-3">
+                    <p className="text-sm">
+                      <Link href={`${eventsBase}/${e.id}`} className={linkStyles}>
+                        The whole record: result, redactions, changes, place in the chain →
+                      </Link>
+                    </p>
                     {e.reason ? (
                       <div>
                         <p className="text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Why</p>
