@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, or, lt, sql } from "drizzle-orm";
 import { adminTokens, tenants } from "@/db/schema";
+import { recordAdminChange } from "@/lib/audit/admin";
 import { generateSecret, sha256 } from "@/lib/crypto";
 import { inTenant, setScope, transaction } from "@/lib/db";
 import { notFound } from "@/lib/errors";
@@ -35,13 +36,18 @@ const tokenColumns = {
   revokedAt: adminTokens.revokedAt,
 };
 
+/** A token as its audit events show it: what the console lists, never the token or its hash. */
+function auditedToken(token: AdminToken) {
+  return { name: token.name, role: token.role, displayPrefix: token.displayPrefix, expiresAt: token.expiresAt, revokedAt: token.revokedAt };
+}
+
 /** Creates a token; `secret` is returned this once and never stored. */
 export async function createAdminToken(ctx: TenantContext, input: CreateAdminTokenInput): Promise<{ token: AdminToken; secret: string }> {
   assertCan(ctx, "tokens.write");
   const { name, role, expiresInDays } = parseInput(createAdminTokenInput, input);
   const { secret, hash, displayPrefix } = generateSecret(ADMIN_TOKEN_PREFIX);
-  const [token] = await inTenant(ctx.tenant.id, (tx) =>
-    tx
+  const token = await inTenant(ctx.tenant.id, async (tx) => {
+    const [row] = await tx
       .insert(adminTokens)
       .values({
         id: newId("adminToken"),
@@ -53,9 +59,11 @@ export async function createAdminToken(ctx: TenantContext, input: CreateAdminTok
         createdBy: actorUserId(ctx),
         expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null,
       })
-      .returning(tokenColumns),
-  );
-  return { token: token!, secret };
+      .returning(tokenColumns);
+    await recordAdminChange(tx, ctx, { action: "token.created", target: { type: "token", id: row!.id, name: row!.name }, after: auditedToken(row!) });
+    return row!;
+  });
+  return { token, secret };
 }
 
 export async function listAdminTokens(ctx: TenantContext): Promise<AdminToken[]> {
@@ -65,16 +73,31 @@ export async function listAdminTokens(ctx: TenantContext): Promise<AdminToken[]>
   );
 }
 
-/** Revokes a token; the next request made with it fails, in every process. */
+/**
+ * Revokes a token; the next request made with it fails, in every process.
+ * Revoking a revoked token changes nothing and records nothing.
+ */
 export async function revokeAdminToken(ctx: TenantContext, tokenId: string): Promise<void> {
   assertCan(ctx, "tokens.write");
   await inTenant(ctx.tenant.id, async (tx) => {
-    const rows = await tx
-      .update(adminTokens)
-      .set({ revokedAt: sql`coalesce(${adminTokens.revokedAt}, now())` })
+    const [before] = await tx
+      .select(tokenColumns)
+      .from(adminTokens)
       .where(and(eq(adminTokens.tenantId, ctx.tenant.id), eq(adminTokens.id, tokenId)))
-      .returning({ id: adminTokens.id });
-    if (rows.length === 0) throw notFound("The token");
+      .for("update");
+    if (!before) throw notFound("The token");
+    if (before.revokedAt) return;
+    const [after] = await tx
+      .update(adminTokens)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(adminTokens.tenantId, ctx.tenant.id), eq(adminTokens.id, tokenId)))
+      .returning(tokenColumns);
+    await recordAdminChange(tx, ctx, {
+      action: "token.revoked",
+      target: { type: "token", id: tokenId, name: before.name },
+      before: auditedToken(before),
+      after: auditedToken(after!),
+    });
   });
 }
 

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { accessRoles, agentKeys, agents, roleBindings } from "@/db/schema";
+import { recordAdminChange } from "@/lib/audit/admin";
 import { inTenant, type Tx } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db-errors";
 import { AppError, notFound } from "@/lib/errors";
@@ -82,6 +83,11 @@ async function setBindings(tx: Tx, tenantId: string, agentId: string, ids: strin
   if (ids.length) await tx.insert(roleBindings).values(ids.map((roleId) => ({ tenantId, roleId, agentId })));
 }
 
+/** An agent as its audit events show it: what it is called, its labels and the roles it is bound to. */
+function auditedAgent(agent: Agent) {
+  return { name: agent.name, description: agent.description, labels: agent.labels, roles: agent.roles };
+}
+
 export async function createAgent(ctx: TenantContext, input: CreateAgentInput): Promise<Agent> {
   assertCan(ctx, "agents.write");
   const data = parseInput(createAgentInput, input);
@@ -91,8 +97,10 @@ export async function createAgent(ctx: TenantContext, input: CreateAgentInput): 
       const ids = await roleIds(tx, ctx.tenant.id, data.roles);
       await tx.insert(agents).values({ id, tenantId: ctx.tenant.id, name: data.name, description: data.description, labels: data.labels });
       await setBindings(tx, ctx.tenant.id, id, ids);
+      const created = await getAgentIn(tx, ctx.tenant.id, id);
+      await recordAdminChange(tx, ctx, { action: "agent.created", target: { type: "agent", id, name: created.name }, after: auditedAgent(created) });
       await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
-      return getAgentIn(tx, ctx.tenant.id, id);
+      return created;
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw nameTaken(data.name);
@@ -106,6 +114,8 @@ export async function updateAgent(ctx: TenantContext, agentId: string, input: Up
   try {
     return await inTenant(ctx.tenant.id, async (tx) => {
       const ids = data.roles ? await roleIds(tx, ctx.tenant.id, data.roles) : undefined;
+      const [before] = await selectAgents(tx, ctx.tenant.id, agentId);
+      if (!before) throw notFound("The agent");
       const updated = await tx
         .update(agents)
         .set({
@@ -118,8 +128,15 @@ export async function updateAgent(ctx: TenantContext, agentId: string, input: Up
         .returning({ id: agents.id });
       if (updated.length === 0) throw notFound("The agent");
       if (ids) await setBindings(tx, ctx.tenant.id, agentId, ids);
+      const after = await getAgentIn(tx, ctx.tenant.id, agentId);
+      await recordAdminChange(tx, ctx, {
+        action: "agent.updated",
+        target: { type: "agent", id: agentId, name: after.name },
+        before: auditedAgent(before),
+        after: auditedAgent(after),
+      });
       await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
-      return getAgentIn(tx, ctx.tenant.id, agentId);
+      return after;
     });
   } catch (e) {
     if (isUniqueViolation(e) && data.name) throw nameTaken(data.name);
@@ -131,11 +148,17 @@ export async function updateAgent(ctx: TenantContext, agentId: string, input: Up
 export async function deleteAgent(ctx: TenantContext, agentId: string): Promise<void> {
   assertCan(ctx, "agents.write");
   await inTenant(ctx.tenant.id, async (tx) => {
+    const [before] = await selectAgents(tx, ctx.tenant.id, agentId);
     const deleted = await tx
       .delete(agents)
       .where(and(eq(agents.tenantId, ctx.tenant.id), eq(agents.id, agentId)))
       .returning({ id: agents.id });
-    if (deleted.length === 0) throw notFound("The agent");
+    if (deleted.length === 0 || !before) throw notFound("The agent");
+    await recordAdminChange(tx, ctx, {
+      action: "agent.deleted",
+      target: { type: "agent", id: agentId, name: before.name },
+      before: { ...auditedAgent(before), activeKeys: before.activeKeys },
+    });
     await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
   });
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { agentKeys, agents } from "@/db/schema";
+import { recordAdminChange } from "@/lib/audit/admin";
 import { generateSecret } from "@/lib/crypto";
 import { inTenant } from "@/lib/db";
 import { notFound } from "@/lib/errors";
@@ -39,7 +40,7 @@ export async function createAgentKey(ctx: TenantContext, agentId: string, input:
   const { secret, hash, displayPrefix } = generateSecret(AGENT_KEY_PREFIX);
   const key = await inTenant(ctx.tenant.id, async (tx) => {
     const [agent] = await tx
-      .select({ id: agents.id })
+      .select({ id: agents.id, name: agents.name })
       .from(agents)
       .where(and(eq(agents.tenantId, ctx.tenant.id), eq(agents.id, agentId)));
     if (!agent) throw notFound("The agent");
@@ -56,10 +57,20 @@ export async function createAgentKey(ctx: TenantContext, agentId: string, input:
         expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null,
       })
       .returning(keyColumns);
+    // The key itself is returned to the caller only; the event shows its display prefix, as the console does.
+    await recordAdminChange(tx, ctx, {
+      action: "agent_key.issued",
+      target: { type: "agent_key", id: row!.id, name: row!.name },
+      after: auditedKey(row!, agent),
+    });
     await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
     return row!;
   });
   return { key, secret };
+}
+
+function auditedKey(key: AgentKey, agent: { id: string; name: string }) {
+  return { agent: { id: agent.id, name: agent.name }, name: key.name, displayPrefix: key.displayPrefix, expiresAt: key.expiresAt, revokedAt: key.revokedAt };
 }
 
 export async function listAgentKeys(ctx: TenantContext, agentId: string): Promise<AgentKey[]> {
@@ -78,16 +89,32 @@ export async function listAgentKeys(ctx: TenantContext, agentId: string): Promis
   });
 }
 
-/** Revokes a key; the next request made with it fails, in every process. */
+/**
+ * Revokes a key; the next request made with it fails, in every process.
+ * Revoking a revoked key changes nothing and records nothing.
+ */
 export async function revokeAgentKey(ctx: TenantContext, agentId: string, keyId: string): Promise<void> {
   assertCan(ctx, "agents.write");
   await inTenant(ctx.tenant.id, async (tx) => {
-    const rows = await tx
-      .update(agentKeys)
-      .set({ revokedAt: sql`coalesce(${agentKeys.revokedAt}, now())` })
+    const [before] = await tx
+      .select({ key: keyColumns, agent: { id: agents.id, name: agents.name } })
+      .from(agentKeys)
+      .innerJoin(agents, eq(agents.id, agentKeys.agentId))
       .where(and(eq(agentKeys.tenantId, ctx.tenant.id), eq(agentKeys.agentId, agentId), eq(agentKeys.id, keyId)))
-      .returning({ id: agentKeys.id });
-    if (rows.length === 0) throw notFound("The key");
+      .for("update", { of: agentKeys });
+    if (!before) throw notFound("The key");
+    if (before.key.revokedAt) return;
+    const [after] = await tx
+      .update(agentKeys)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(agentKeys.tenantId, ctx.tenant.id), eq(agentKeys.id, keyId)))
+      .returning(keyColumns);
+    await recordAdminChange(tx, ctx, {
+      action: "agent_key.revoked",
+      target: { type: "agent_key", id: keyId, name: before.key.name },
+      before: auditedKey(before.key, before.agent),
+      after: auditedKey(after!, before.agent),
+    });
     await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
   });
 }

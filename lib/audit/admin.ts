@@ -18,11 +18,16 @@ export type AdminChange = {
   reason?: string | null;
 };
 
+/** Whose change, in which tenant: a TenantContext, or just its tenant and actor where no console role applies (the platform's own changes). */
+export type ChangeContext = Pick<TenantContext, "actor"> & { tenant: Pick<TenantContext["tenant"], "id"> };
+
 /**
  * Records one administrative change in the transaction that makes it: if
  * the change commits, so does its audit event, and the other way round.
+ * The event continues the chain of `ctx.tenant`, and leaves the
+ * transaction scoped to that tenant.
  */
-export async function recordAdminChange(tx: Tx, ctx: TenantContext, change: AdminChange): Promise<void> {
+export async function recordAdminChange(tx: Tx, ctx: ChangeContext, change: AdminChange): Promise<void> {
   await appendAuditEvent(
     tx,
     auditRecord({
@@ -60,14 +65,16 @@ export const OMITTED = "[omitted]";
 /**
  * Field names that hold secrets or what derives from them (hashes, sealed
  * values), and header and environment maps, which often carry them: their
- * values never reach the audit log, only that they were set.
+ * values never reach the audit log, only that they were set. `env` counts
+ * only as a map: as a plain value it is a label (`env: "prod"`).
  */
-export function isSecretField(key: string): boolean {
+export function isSecretField(key: string, value?: unknown): boolean {
   const n = key.toLowerCase().replace(/[-_ ]/g, "");
   return (
     ["secret", "password", "passwd", "token", "apikey", "hash", "privatekey", "credentials"].some((end) => n.endsWith(end)) ||
     n.startsWith("sealed") ||
-    ["authorization", "headers", "env", "cookie"].includes(n)
+    ["authorization", "headers", "environment", "cookie"].includes(n) ||
+    (n === "env" && (value === undefined || (typeof value === "object" && value !== null)))
   );
 }
 
@@ -79,11 +86,17 @@ export function isSecretField(key: string): boolean {
 export function withoutSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutSecrets);
   if (value instanceof Date) return value.toISOString();
+  if (typeof value === "string") return withoutUrlPassword(value);
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     if (v === undefined) continue;
-    out[key] = isSecretField(key) && v !== null ? OMITTED : withoutSecrets(v);
+    out[key] = isSecretField(key, v) && v !== null ? OMITTED : withoutSecrets(v);
   }
   return out;
+}
+
+/** A URL's password (`https://user:secret@host/…`) is a credential wherever it appears. */
+function withoutUrlPassword(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):[^\s/@]+@/gi, `$1:${OMITTED}@`);
 }

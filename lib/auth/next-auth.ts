@@ -4,6 +4,7 @@ import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { resolveOidcUser } from "./oidc";
 import { resolveAuthSecret } from "./secret";
+import { signInClientOf } from "./sign-in-audit";
 import { verifyCredentials } from "./sign-in";
 
 /** Carries why credentials were refused: `invalid`, or `rate_limited:<seconds>`. */
@@ -14,7 +15,13 @@ class SignInRefused extends CredentialsSignin {
   }
 }
 
-function config(): NextAuthConfig {
+/**
+ * `request` is the request next-auth handles (the OIDC callback, among
+ * others); undefined when called from a server action, whose credentials
+ * check gets its own request in `authorize`. Each tells the audit log where a
+ * sign-in came from.
+ */
+function config(request?: Request): NextAuthConfig {
   return {
     secret: resolveAuthSecret(),
     // Behind a proxy the Host header is the only source of the public URL; AUTH_URL pins it instead.
@@ -35,9 +42,9 @@ function config(): NextAuthConfig {
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
-        authorize: async (credentials) => {
+        authorize: async (credentials, request) => {
           try {
-            const user = await verifyCredentials(String(credentials.email ?? ""), String(credentials.password ?? ""));
+            const user = await verifyCredentials(String(credentials.email ?? ""), String(credentials.password ?? ""), signInClientOf(request?.headers));
             return { id: user.id, email: user.email, name: user.name };
           } catch (e) {
             if (isAppError(e) && e.code === "rate_limited") throw new SignInRefused(`rate_limited:${e.retryAfterSeconds ?? 60}`);
@@ -63,13 +70,15 @@ function config(): NextAuthConfig {
     callbacks: {
       async jwt({ token, user, account, profile }) {
         if (account?.provider === "oidc" && profile?.sub) {
-          const local = await resolveOidcUser({
+          const identity = {
             issuer: env.oidc!.issuer,
             subject: profile.sub,
             email: profile.email,
             emailVerified: profile.email_verified as boolean | undefined,
             name: profile.name,
-          });
+          };
+          // The provider's callback request: where the person signing in came from.
+          const local = await resolveOidcUser(identity, signInClientOf(request?.headers));
           token.sub = local.id;
           token.authTime = Date.now();
         } else if (user?.id) {
@@ -87,4 +96,4 @@ function config(): NextAuthConfig {
   };
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => config());
+export const { handlers, auth, signIn, signOut } = NextAuth((request) => config(request));

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { accessRoles, accessRules, agents, roleBindings, type RuleEffect, type RuleTarget } from "@/db/schema";
+import { recordAdminChange } from "@/lib/audit/admin";
 import { DEFAULT_APPROVAL, type ApprovalPolicy } from "./decide";
 import { inTenant, type Tx } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db-errors";
@@ -111,6 +112,11 @@ async function replaceRules(tx: Tx, tenantId: string, roleId: string, rules: Par
   );
 }
 
+/** A role as its audit events show it: its rules in order and the agents bound to it. */
+function auditedRole(role: AccessRole) {
+  return { name: role.name, description: role.description, rules: role.rules, agents: role.agents.map((a) => a.name) };
+}
+
 const nameTaken = (name: string) =>
   new AppError("conflict", `A role named "${name}" already exists in this tenant.`, { fields: { name: ["This name is taken."] } });
 
@@ -122,8 +128,10 @@ export async function createRole(ctx: TenantContext, input: CreateRoleInput): Pr
     return await inTenant(ctx.tenant.id, async (tx) => {
       await tx.insert(accessRoles).values({ id, tenantId: ctx.tenant.id, name: data.name, description: data.description });
       await replaceRules(tx, ctx.tenant.id, id, data.rules);
+      const created = await getRoleIn(tx, ctx.tenant.id, data.name);
+      await recordAdminChange(tx, ctx, { action: "role.created", target: { type: "role", id, name: created.name }, after: auditedRole(created) });
       await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
-      return getRoleIn(tx, ctx.tenant.id, data.name);
+      return created;
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw nameTaken(data.name);
@@ -136,6 +144,8 @@ export async function updateRole(ctx: TenantContext, name: string, input: Update
   const data = parseInput(updateRoleInput, input);
   try {
     return await inTenant(ctx.tenant.id, async (tx) => {
+      const [before] = await selectRoles(tx, ctx.tenant.id, name);
+      if (!before) throw notFound(`The role "${name}"`);
       const [role] = await tx
         .update(accessRoles)
         .set({
@@ -147,8 +157,15 @@ export async function updateRole(ctx: TenantContext, name: string, input: Update
         .returning({ id: accessRoles.id, name: accessRoles.name });
       if (!role) throw notFound(`The role "${name}"`);
       if (data.rules) await replaceRules(tx, ctx.tenant.id, role.id, data.rules);
+      const after = await getRoleIn(tx, ctx.tenant.id, role.name);
+      await recordAdminChange(tx, ctx, {
+        action: "role.updated",
+        target: { type: "role", id: role.id, name: after.name },
+        before: auditedRole(before),
+        after: auditedRole(after),
+      });
       await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
-      return getRoleIn(tx, ctx.tenant.id, role.name);
+      return after;
     });
   } catch (e) {
     if (isUniqueViolation(e) && data.name) throw nameTaken(data.name);
@@ -165,25 +182,36 @@ export async function upsertRole(ctx: TenantContext, name: string, input: Replac
   assertCan(ctx, "roles.write");
   const data = parseInput(createRoleInput, { ...input, name });
   return inTenant(ctx.tenant.id, async (tx) => {
+    const [before] = await selectRoles(tx, ctx.tenant.id, data.name);
     const [role] = await tx
       .insert(accessRoles)
       .values({ id: newId("role"), tenantId: ctx.tenant.id, name: data.name, description: data.description })
       .onConflictDoUpdate({ target: [accessRoles.tenantId, accessRoles.name], set: { description: data.description, updatedAt: new Date() } })
       .returning({ id: accessRoles.id });
     await replaceRules(tx, ctx.tenant.id, role!.id, data.rules);
+    const after = await getRoleIn(tx, ctx.tenant.id, data.name);
+    // A role that appeared meanwhile (a concurrent first upsert) was replaced, and is recorded as created: its first state was never read.
+    await recordAdminChange(tx, ctx, {
+      action: before ? "role.replaced" : "role.created",
+      target: { type: "role", id: role!.id, name: after.name },
+      before: before ? auditedRole(before) : null,
+      after: auditedRole(after),
+    });
     await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
-    return getRoleIn(tx, ctx.tenant.id, data.name);
+    return after;
   });
 }
 
 export async function deleteRole(ctx: TenantContext, name: string): Promise<void> {
   assertCan(ctx, "roles.write");
   await inTenant(ctx.tenant.id, async (tx) => {
+    const [before] = await selectRoles(tx, ctx.tenant.id, name);
     const deleted = await tx
       .delete(accessRoles)
       .where(and(eq(accessRoles.tenantId, ctx.tenant.id), eq(accessRoles.name, name)))
       .returning({ id: accessRoles.id });
-    if (deleted.length === 0) throw notFound(`The role "${name}"`);
+    if (deleted.length === 0 || !before) throw notFound(`The role "${name}"`);
+    await recordAdminChange(tx, ctx, { action: "role.deleted", target: { type: "role", id: before.id, name: before.name }, before: auditedRole(before) });
     await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
   });
 }

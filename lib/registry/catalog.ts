@@ -2,12 +2,13 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Prompt, Resource, ResourceTemplate, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { and, asc, eq } from "drizzle-orm";
 import { servers, serverTools } from "@/db/schema";
+import { recordAdminChange } from "@/lib/audit/admin";
 import { canonicalHash } from "@/lib/canonical-json";
 import { inTenant, type Tx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { publish } from "@/lib/events/bus";
 import { assertCan } from "@/lib/rbac/permissions";
-import type { TenantContext } from "@/lib/tenancy/context";
+import type { Actor, TenantContext } from "@/lib/tenancy/context";
 import { connectHttp, connectStdio, type UpstreamConfig } from "@/lib/upstream/connect";
 import { describeUpstreamError } from "@/lib/upstream/errors";
 
@@ -73,21 +74,36 @@ export async function listCatalog(ctx: TenantContext, name: string): Promise<Cat
 export async function testServer(ctx: TenantContext, name: string): Promise<ServerProbe> {
   assertCan(ctx, "servers.write");
   const row = await inTenant(ctx.tenant.id, (tx) => loadServer(tx, ctx.tenant.id, name));
-  return probeAndStore(upstreamConfigOf(row));
+  return probeAndStore(upstreamConfigOf(row), ctx.actor);
 }
 
-/** Refreshes a catalog without a person asking (new server, upstream said its list changed). */
-export async function refreshCatalog(tenantId: string, serverId: string): Promise<ServerProbe | undefined> {
+/**
+ * Who the audit log names for a catalog that changed with no person asking
+ * (the upstream said its list changed, the gateway started): the platform
+ * itself, which has no actor kind of its own.
+ */
+export const CATALOG_REFRESH_ACTOR: Actor = { kind: "operator", name: "Gatehouse (catalog refresh)" };
+
+/**
+ * Refreshes a catalog without a person asking (new server, upstream said its
+ * list changed); `actor` is whoever caused it, when someone did.
+ */
+export async function refreshCatalog(tenantId: string, serverId: string, actor: Actor = CATALOG_REFRESH_ACTOR): Promise<ServerProbe | undefined> {
   const [row] = await inTenant(tenantId, (tx) =>
     tx
       .select()
       .from(servers)
       .where(and(eq(servers.tenantId, tenantId), eq(servers.id, serverId))),
   );
-  return row ? probeAndStore(upstreamConfigOf(row)) : undefined;
+  return row ? probeAndStore(upstreamConfigOf(row), actor) : undefined;
 }
 
-async function probeAndStore(config: UpstreamConfig): Promise<ServerProbe> {
+/**
+ * Stores what the probe found. A catalog that changed is an audited change of
+ * the tenant's configuration (the tools agents may be offered), recorded with
+ * each tool's definition hash so a silently redefined tool shows.
+ */
+async function probeAndStore(config: UpstreamConfig, actor: Actor): Promise<ServerProbe> {
   const probe = await inspectUpstream(config);
   await inTenant(config.tenantId, async (tx) => {
     const where = and(eq(servers.tenantId, config.tenantId), eq(servers.id, config.id));
@@ -117,6 +133,12 @@ async function probeAndStore(config: UpstreamConfig): Promise<ServerProbe> {
           })),
         );
       }
+      await recordAdminChange(tx, { tenant: { id: config.tenantId }, actor }, {
+        action: "server.catalog_changed",
+        target: { type: "server", id: config.id, name: config.name },
+        before: { tools: [...current].sort((a, b) => a.position - b.position).map((t) => ({ name: t.name, definitionSha256: t.hash })) },
+        after: { tools: next.map((t) => ({ name: t.name, definitionSha256: t.hash })) },
+      });
       await publish(tx, { kind: "config", tenantId: config.tenantId });
     }
     await tx.update(servers).set({ catalogError: null, catalogRefreshedAt: new Date() }).where(where);

@@ -1,9 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { servers, tenants } from "@/db/schema";
+import { recordAdminChange } from "@/lib/audit/admin";
 import { inTenant, transaction } from "@/lib/db";
 import { publish } from "@/lib/events/bus";
 import { newId } from "@/lib/ids";
+import type { Actor } from "@/lib/tenancy/context";
 import { platformServers } from "./platform";
+
+/** Who adds a declared server to a tenant, as the audit log names them. */
+export const PLATFORM_OPERATOR: Actor = { kind: "operator", name: "platform operator (GATEHOUSE_PLATFORM_SERVERS)" };
 
 /**
  * Makes each tenant named in the operator's file have its declared servers
@@ -43,6 +48,12 @@ export async function syncPlatformServers(): Promise<{ tenantId: string; serverI
           timeoutMs: declared.timeoutMs,
           source: "platform",
           platformKey: declared.key,
+        });
+        await recordAdminChange(tx, { tenant: { id: tenant.id }, actor: PLATFORM_OPERATOR }, {
+          action: "server.created",
+          target: { type: "server", id, name: declared.name },
+          // The command, its arguments and environment stay with the operator: only what the tenant sees of the server.
+          after: { name: declared.name, description: declared.description, transport: "stdio", namespace: declared.name, timeoutMs: declared.timeoutMs, enabled: true, source: "platform", platformKey: declared.key },
         });
         await publish(tx, { kind: "config", tenantId: tenant.id });
         touched.push({ tenantId: tenant.id, serverId: id });

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { servers, serverTools, type ServerTransport, type UpstreamAuthKind } from "@/db/schema";
+import { OMITTED, recordAdminChange } from "@/lib/audit/admin";
 import { inTenant, type Tx } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db-errors";
 import { env } from "@/lib/env";
@@ -74,6 +75,26 @@ function toView(row: Row): ServerView {
   };
 }
 
+/**
+ * A server as its audit events show it before and after a change: its
+ * configuration, with the kind of its credentials but neither them nor their
+ * masked hint (which keeps a few characters of each).
+ */
+function auditedServer(view: ServerView) {
+  return {
+    name: view.name,
+    description: view.description,
+    tags: view.tags,
+    transport: view.transport,
+    url: view.url,
+    namespace: view.namespace,
+    auth: { kind: view.auth.kind, credentials: view.auth.kind === "none" ? null : OMITTED },
+    timeoutMs: view.timeoutMs,
+    enabled: view.enabled,
+    source: view.source,
+  };
+}
+
 export async function listServers(ctx: TenantContext): Promise<ServerView[]> {
   assertCan(ctx, "servers.read");
   const rows = await inTenant(ctx.tenant.id, (tx) =>
@@ -124,13 +145,15 @@ export async function createServer(ctx: TenantContext, input: CreateServerInput)
         enabled: data.enabled,
         ...sealAuth(data.auth, ctx.tenant.id, id),
       });
+      const created = await getServerIn(tx, ctx.tenant.id, data.name);
+      await recordAdminChange(tx, ctx, { action: "server.created", target: { type: "server", id, name: data.name }, after: auditedServer(created) });
       await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw nameTaken(data.name);
     throw e;
   }
-  if (data.enabled) await refreshCatalog(ctx.tenant.id, id);
+  if (data.enabled) await refreshCatalog(ctx.tenant.id, id, ctx.actor);
   return inTenant(ctx.tenant.id, (tx) => getServerIn(tx, ctx.tenant.id, data.name));
 }
 
@@ -158,13 +181,32 @@ export async function updateServer(ctx: TenantContext, name: string, input: Upda
         updatedAt: new Date(),
       })
       .where(and(eq(servers.tenantId, ctx.tenant.id), eq(servers.id, current.id)));
+    const next = await getServerIn(tx, ctx.tenant.id, name);
+    await recordAdminChange(tx, ctx, {
+      action: serverUpdateAction(data, current),
+      target: { type: "server", id: current.id, name: current.name },
+      before: auditedServer(current),
+      after: auditedServer(next),
+    });
     await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
-    return getServerIn(tx, ctx.tenant.id, name);
+    return next;
   });
   const reconnect = data.url !== undefined || data.transport !== undefined || data.auth !== undefined || data.enabled === true;
   if (!updated.enabled || !reconnect) return updated;
-  await refreshCatalog(ctx.tenant.id, updated.id);
+  await refreshCatalog(ctx.tenant.id, updated.id, ctx.actor);
   return inTenant(ctx.tenant.id, (tx) => getServerIn(tx, ctx.tenant.id, name));
+}
+
+/**
+ * What an update is called in the audit log: new credentials are named as
+ * such (their before and after both read "[omitted]"), so is switching a
+ * server on or off alone; anything else is `server.updated`.
+ */
+function serverUpdateAction(data: { [K in keyof UpdateServerInput]?: unknown }, current: ServerView): string {
+  if (data.auth !== undefined) return "server.credentials_changed";
+  const given = Object.keys(data).filter((k) => data[k as keyof UpdateServerInput] !== undefined);
+  if (given.length === 1 && given[0] === "enabled" && data.enabled !== current.enabled) return data.enabled ? "server.enabled" : "server.disabled";
+  return "server.updated";
 }
 
 export async function deleteServer(ctx: TenantContext, name: string): Promise<void> {
@@ -175,6 +217,7 @@ export async function deleteServer(ctx: TenantContext, name: string): Promise<vo
       throw new AppError("forbidden", "This server is declared by the platform operator; disable it instead.");
     }
     await tx.delete(servers).where(and(eq(servers.tenantId, ctx.tenant.id), eq(servers.id, current.id)));
+    await recordAdminChange(tx, ctx, { action: "server.deleted", target: { type: "server", id: current.id, name: current.name }, before: auditedServer(current) });
     await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
   });
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { invitations, memberships, tenants, users } from "@/db/schema";
+import { recordAdminChange } from "@/lib/audit/admin";
 import { generateSecret, sha256 } from "@/lib/crypto";
 import { inTenant, setScope, transaction, type Tx } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
@@ -35,12 +36,21 @@ const invitationColumns = {
 
 const withExpiry = <T extends { expiresAt: Date }>(row: T) => ({ ...row, expired: row.expiresAt.getTime() <= Date.now() });
 
-/** Opens an invitation; an earlier open one for the same address is replaced, so only the newest link works. */
+/** An invitation as its audit events show it: never its link, which is the secret. */
+function auditedInvitation(row: { email: string; role: ConsoleRole; expiresAt: Date }) {
+  return { email: row.email, role: row.role, expiresAt: row.expiresAt };
+}
+
+/**
+ * Opens an invitation; an earlier open one for the same address is replaced,
+ * so only the newest link works (the event's `before` shows the one replaced).
+ */
 export async function createInvitation(tx: Tx, ctx: TenantContext, input: { email: string; role: ConsoleRole }): Promise<CreatedInvitation> {
   const { secret, hash } = generateSecret(INVITATION_TOKEN_PREFIX);
-  await tx
+  const [replaced] = await tx
     .delete(invitations)
-    .where(and(eq(invitations.tenantId, ctx.tenant.id), sql`lower(${invitations.email}) = ${input.email}`, isNull(invitations.acceptedAt)));
+    .where(and(eq(invitations.tenantId, ctx.tenant.id), sql`lower(${invitations.email}) = ${input.email}`, isNull(invitations.acceptedAt)))
+    .returning(invitationColumns);
   const [row] = await tx
     .insert(invitations)
     .values({
@@ -53,6 +63,12 @@ export async function createInvitation(tx: Tx, ctx: TenantContext, input: { emai
       expiresAt: new Date(Date.now() + INVITATION_TTL_DAYS * 24 * 3600 * 1000),
     })
     .returning(invitationColumns);
+  await recordAdminChange(tx, ctx, {
+    action: "invitation.created",
+    target: { type: "invitation", id: row!.id, name: row!.email },
+    before: replaced ? { ...auditedInvitation(replaced), id: replaced.id } : null,
+    after: auditedInvitation(row!),
+  });
   return { ...withExpiry(row!), token: secret, path: `/invite/${secret}` };
 }
 
@@ -74,8 +90,10 @@ export async function revokeInvitation(ctx: TenantContext, invitationId: string)
     const deleted = await tx
       .delete(invitations)
       .where(and(eq(invitations.tenantId, ctx.tenant.id), eq(invitations.id, invitationId), isNull(invitations.acceptedAt)))
-      .returning({ id: invitations.id });
+      .returning(invitationColumns);
     if (deleted.length === 0) throw notFound("The invitation");
+    const [revoked] = deleted;
+    await recordAdminChange(tx, ctx, { action: "invitation.revoked", target: { type: "invitation", id: revoked!.id, name: revoked!.email }, before: auditedInvitation(revoked!) });
   });
 }
 
@@ -115,7 +133,12 @@ export async function previewInvitation(token: string): Promise<InvitationPrevie
   });
 }
 
-async function join(tx: Tx, invitation: typeof invitations.$inferSelect, user: Pick<User, "id">): Promise<void> {
+/**
+ * Makes the invitee a member and uses the invitation up, recorded in the
+ * tenant's log as the invitee's own act (an invitation is accepted by whoever
+ * holds its link and the invited account).
+ */
+async function join(tx: Tx, invitation: typeof invitations.$inferSelect, user: Invitee): Promise<void> {
   await setScope(tx, { tenantId: invitation.tenantId });
   // Lock the invitation so two tabs accepting at once create one membership.
   const [locked] = await tx
@@ -125,15 +148,29 @@ async function join(tx: Tx, invitation: typeof invitations.$inferSelect, user: P
     .for("update");
   if (!locked) throw new AppError("not_found", UNUSABLE);
   // Someone added directly meanwhile keeps their role; the invitation is simply used up.
-  await tx
+  const [membership] = await tx
     .insert(memberships)
     .values({ id: newId("membership"), tenantId: invitation.tenantId, userId: user.id, role: invitation.role })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: memberships.id, role: memberships.role });
   await tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, invitation.id));
+  await recordAdminChange(
+    tx,
+    { tenant: { id: invitation.tenantId }, actor: { kind: "user", userId: user.id, email: user.email, name: user.name ?? "" } },
+    {
+      action: "invitation.accepted",
+      target: { type: "invitation", id: invitation.id, name: invitation.email },
+      before: auditedInvitation(invitation),
+      // Without a membership: the invitee had already been added directly, and keeps that role.
+      after: { ...auditedInvitation(invitation), userId: user.id, membership: membership ? { id: membership.id, role: membership.role } : null },
+    },
+  );
 }
 
+type Invitee = Pick<User, "id" | "email"> & Partial<Pick<User, "name">>;
+
 /** A signed-in user accepts an invitation addressed to their own email. Returns the tenant's slug. */
-export async function acceptInvitation(token: string, user: Pick<User, "id" | "email">): Promise<string> {
+export async function acceptInvitation(token: string, user: Invitee): Promise<string> {
   return transaction({}, async (tx) => {
     const { invitation, tenant } = await findOpenInvitation(tx, token);
     if (invitation.email.toLowerCase() !== user.email.toLowerCase()) {

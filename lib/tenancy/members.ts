@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { memberships, users } from "@/db/schema";
+import { recordAdminChange } from "@/lib/audit/admin";
 import { inTenant, type Tx } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db-errors";
 import { AppError, notFound } from "@/lib/errors";
@@ -51,6 +52,13 @@ async function getMember(tx: Tx, ctx: TenantContext, membershipId: string, lock 
   return member;
 }
 
+/** A membership as its audit events show it: whose, and with which console role. */
+function auditedMember(member: Member) {
+  return { userId: member.userId, email: member.email, name: member.name, role: member.role };
+}
+
+const memberTarget = (member: Member) => ({ type: "member", id: member.id, name: member.email });
+
 export type AddMemberResult = { kind: "member"; member: Member } | { kind: "invitation"; invitation: CreatedInvitation };
 
 /**
@@ -71,7 +79,9 @@ export async function addMember(ctx: TenantContext, input: { email: string; role
       if (isUniqueViolation(e)) throw new AppError("conflict", `${email} is already a member of ${ctx.tenant.name}.`);
       throw e;
     }
-    return { kind: "member", member: await getMember(tx, ctx, id) };
+    const member = await getMember(tx, ctx, id);
+    await recordAdminChange(tx, ctx, { action: "member.added", target: memberTarget(member), after: auditedMember(member) });
+    return { kind: "member", member };
   });
 }
 
@@ -111,7 +121,9 @@ export async function changeMemberRole(ctx: TenantContext, membershipId: string,
       .update(memberships)
       .set({ role })
       .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.id, membershipId)));
-    return { ...target, role };
+    const changed = { ...target, role };
+    await recordAdminChange(tx, ctx, { action: "member.role_changed", target: memberTarget(target), before: auditedMember(target), after: auditedMember(changed) });
+    return changed;
   });
 }
 
@@ -123,5 +135,6 @@ export async function removeMember(ctx: TenantContext, membershipId: string): Pr
     const target = await getMember(tx, ctx, membershipId, true);
     assertOwnersRemain(ctx, target, null, ownerCount);
     await tx.delete(memberships).where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.id, membershipId)));
+    await recordAdminChange(tx, ctx, { action: "member.removed", target: memberTarget(target), before: auditedMember(target) });
   });
 }

@@ -47,6 +47,23 @@ describe("completeSetup", () => {
     expect((await verifyCredentials("olga@example.com", "correct horse battery staple")).id).toBe(user.id);
   });
 
+  it("begins the tenant's audit chain with tenant.created by its first owner", async () => {
+    const { user, tenant } = await completeSetup(input());
+
+    const events = await superuserQuery("select seq, action, actor_kind, actor_id, target_type, target_id, after from audit_events where tenant_id = $1 order by seq", [tenant.id]);
+    expect(events).toEqual([
+      {
+        seq: "1",
+        action: "tenant.created",
+        actor_kind: "user",
+        actor_id: user.id,
+        target_type: "tenant",
+        target_id: tenant.id,
+        after: { slug: "acme", name: "Acme", approvalWaitSeconds: 30, owner: { userId: user.id, email: "olga@example.com", name: "Olga Owner", membershipId: expect.any(String) } },
+      },
+    ]);
+  });
+
   it("is a conflict once a user exists, and creates nothing", async () => {
     await completeSetup(input());
 

@@ -1,5 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
-import { memberships, tenants } from "@/db/schema";
+import { memberships, tenants, users } from "@/db/schema";
+import { recordAdminChange } from "@/lib/audit/admin";
 import { setScope, transaction, type Tx } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db-errors";
 import { AppError, notFound } from "@/lib/errors";
@@ -13,7 +14,10 @@ import { createTenantInput, slugSchema, updateTenantInput, type CreateTenantInpu
 export type Tenant = typeof tenants.$inferSelect;
 export type TenantMembership = { tenant: Tenant; role: ConsoleRole; membershipId: string };
 
-/** Creates a tenant with `ownerId` as its first owner, inside the caller's transaction. */
+/**
+ * Creates a tenant with `ownerId` as its first owner, inside the caller's
+ * transaction. Its audit chain begins with `tenant.created`, by that owner.
+ */
 export async function insertTenant(tx: Tx, ownerId: string, input: CreateTenantInput): Promise<Tenant> {
   const { slug, name } = parseInput(createTenantInput, input);
   const id = newId("tenant");
@@ -28,8 +32,29 @@ export async function insertTenant(tx: Tx, ownerId: string, input: CreateTenantI
   }
   // The membership is tenant-owned: scope the transaction to the new tenant for it.
   await setScope(tx, { tenantId: id, userId: ownerId });
-  await tx.insert(memberships).values({ id: newId("membership"), tenantId: id, userId: ownerId, role: "owner" });
+  const membershipId = newId("membership");
+  await tx.insert(memberships).values({ id: membershipId, tenantId: id, userId: ownerId, role: "owner" });
+  const [owner] = await tx.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, ownerId));
+  if (!owner) throw notFound("The owner's account");
+  await recordAdminChange(tx, ownerContext(tenant, owner), {
+    action: "tenant.created",
+    target: { type: "tenant", id, name: tenant.name },
+    after: { ...auditedTenant(tenant), owner: { userId: owner.id, email: owner.email, name: owner.name, membershipId } },
+  });
   return tenant;
+}
+
+/** The context of a tenant's owner acting in it, for what a new tenant is set up with. */
+export function ownerContext(tenant: Pick<Tenant, "id" | "slug" | "name">, owner: { id: string; email: string; name: string }): TenantContext {
+  return { tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name }, actor: { kind: "user", userId: owner.id, email: owner.email, name: owner.name }, role: "owner" };
+}
+
+/**
+ * A tenant as its `tenant.*` events show it: its name and the settings of
+ * this module (the audit log's own settings are recorded where they change).
+ */
+function auditedTenant(tenant: Tenant) {
+  return { slug: tenant.slug, name: tenant.name, approvalWaitSeconds: tenant.approvalWaitSeconds };
 }
 
 export async function createTenant(ownerId: string, input: CreateTenantInput): Promise<Tenant> {
@@ -67,7 +92,15 @@ export async function updateTenant(ctx: TenantContext, input: UpdateTenantInput)
   assertCan(ctx, "tenant.update");
   const data = parseInput(updateTenantInput, input);
   return transaction({ tenantId: ctx.tenant.id }, async (tx) => {
+    const [before] = await tx.select().from(tenants).where(eq(tenants.id, ctx.tenant.id)).for("update");
+    if (!before) throw notFound("The tenant");
     const [tenant] = await tx.update(tenants).set(data).where(eq(tenants.id, ctx.tenant.id)).returning();
+    await recordAdminChange(tx, ctx, {
+      action: "tenant.updated",
+      target: { type: "tenant", id: ctx.tenant.id, name: tenant!.name },
+      before: auditedTenant(before),
+      after: auditedTenant(tenant!),
+    });
     // The gateway's snapshot holds the name and the approval wait.
     await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
     return tenant!;

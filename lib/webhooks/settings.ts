@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { webhooks } from "@/db/schema";
+import { OMITTED, recordAdminChange } from "@/lib/audit/admin";
 import { inTenant, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
@@ -35,6 +36,22 @@ function toView(row: typeof webhooks.$inferSelect): WebhookView {
     secretHint = null;
   }
   return { url: row.url, enabled: row.enabled, secretHint, createdAt: row.createdAt, updatedAt: row.updatedAt };
+}
+
+/** The webhook as its audit events show it: where it sends and whether it is on; its secret only as "[omitted]". */
+function auditedWebhook(row: typeof webhooks.$inferSelect) {
+  return { url: row.url, enabled: row.enabled, secret: OMITTED };
+}
+
+/** A tenant has one webhook, named in its log by the host it sends to. */
+const webhookTarget = (ctx: TenantContext, row: { url: string }) => ({ type: "webhook", id: ctx.tenant.id, name: hostOf(row.url) });
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "webhook";
+  }
 }
 
 async function selectWebhook(tx: Tx, tenantId: string, lock = false) {
@@ -74,13 +91,19 @@ export async function saveWebhook(ctx: TenantContext, input: SaveWebhookInput): 
       .values({ tenantId, url: data.url, enabled: data.enabled, secretSealed: sealWebhookSecret(secret, tenantId) })
       .onConflictDoNothing()
       .returning();
-    if (inserted) return { webhook: toView(inserted), created: true, secret };
+    if (inserted) {
+      await recordAdminChange(tx, ctx, { action: "webhook.created", target: webhookTarget(ctx, inserted), after: auditedWebhook(inserted) });
+      return { webhook: toView(inserted), created: true, secret };
+    }
+    const before = await selectWebhook(tx, tenantId, true);
+    if (!before) throw notFound(NOT_CONFIGURED);
     const [updated] = await tx
       .update(webhooks)
       .set({ url: data.url, enabled: data.enabled, updatedAt: new Date() })
       .where(eq(webhooks.tenantId, tenantId))
       .returning();
     if (!updated) throw notFound(NOT_CONFIGURED);
+    await recordAdminChange(tx, ctx, { action: "webhook.updated", target: webhookTarget(ctx, updated), before: auditedWebhook(before), after: auditedWebhook(updated) });
     if (!data.enabled) await abandonPending(tx, tenantId, "Not sent: the webhook was disabled.");
     return { webhook: toView(updated), created: false };
   });
@@ -90,8 +113,9 @@ export async function saveWebhook(ctx: TenantContext, input: SaveWebhookInput): 
 export async function deleteWebhook(ctx: TenantContext): Promise<void> {
   assertCan(ctx, "tenant.update");
   await inTenant(ctx.tenant.id, async (tx) => {
-    const deleted = await tx.delete(webhooks).where(eq(webhooks.tenantId, ctx.tenant.id)).returning({ tenantId: webhooks.tenantId });
-    if (deleted.length === 0) throw notFound(NOT_CONFIGURED);
+    const [deleted] = await tx.delete(webhooks).where(eq(webhooks.tenantId, ctx.tenant.id)).returning();
+    if (!deleted) throw notFound(NOT_CONFIGURED);
+    await recordAdminChange(tx, ctx, { action: "webhook.deleted", target: webhookTarget(ctx, deleted), before: auditedWebhook(deleted) });
     await abandonPending(tx, ctx.tenant.id, "Not sent: the webhook was removed.");
   });
 }
@@ -110,6 +134,8 @@ export async function rotateWebhookSecret(ctx: TenantContext): Promise<{ webhook
       .where(eq(webhooks.tenantId, ctx.tenant.id))
       .returning();
     if (!row) throw notFound(NOT_CONFIGURED);
+    // The secret reads "[omitted]": the event says that it changed, when and by whom.
+    await recordAdminChange(tx, ctx, { action: "webhook.secret_rotated", target: webhookTarget(ctx, row), after: auditedWebhook(row) });
     return { webhook: toView(row), secret };
   });
 }
