@@ -96,7 +96,8 @@ const columns = {
 
 async function selectSettings(tx: Tx, tenantId: string, lock = false): Promise<AuditSettings> {
   const query = tx.select(columns).from(tenants).where(eq(tenants.id, tenantId));
-  const [row] = lock ? await query.for("update") : await query;
+  // Not FOR UPDATE: that would conflict with the key-share lock every audit insert takes on its tenant, and deadlock against them.
+  const [row] = lock ? await query.for("no key update") : await query;
   if (!row) throw notFound("The tenant");
   return { ...row, redaction: { detectors: row.redaction.detectors ?? [], fieldRules: row.redaction.fieldRules ?? [] } };
 }

@@ -48,7 +48,12 @@ export async function recordSignIn(
   client: SignInClient,
 ): Promise<number> {
   await setScope(tx, { userId: account.id });
-  const tenants = await tx.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, account.id));
+  // In tenant order: two sign-ins appending to the same tenants' chains then queue, never deadlock.
+  const tenants = await tx
+    .select({ tenantId: memberships.tenantId })
+    .from(memberships)
+    .where(eq(memberships.userId, account.id))
+    .orderBy(memberships.tenantId);
   const ok = outcome.kind === "signed_in";
   for (const { tenantId } of tenants) {
     await appendAuditEvent(

@@ -92,7 +92,8 @@ export async function updateTenant(ctx: TenantContext, input: UpdateTenantInput)
   assertCan(ctx, "tenant.update");
   const data = parseInput(updateTenantInput, input);
   return transaction({ tenantId: ctx.tenant.id }, async (tx) => {
-    const [before] = await tx.select().from(tenants).where(eq(tenants.id, ctx.tenant.id)).for("update");
+    // Not FOR UPDATE: that would conflict with the key-share lock every audit insert takes on its tenant, and deadlock against them.
+    const [before] = await tx.select().from(tenants).where(eq(tenants.id, ctx.tenant.id)).for("no key update");
     if (!before) throw notFound("The tenant");
     const [tenant] = await tx.update(tenants).set(data).where(eq(tenants.id, ctx.tenant.id)).returning();
     await recordAdminChange(tx, ctx, {

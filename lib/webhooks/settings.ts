@@ -56,7 +56,8 @@ function hostOf(url: string): string {
 
 async function selectWebhook(tx: Tx, tenantId: string, lock = false) {
   const query = tx.select().from(webhooks).where(eq(webhooks.tenantId, tenantId));
-  const [row] = lock ? await query.for("update") : await query;
+  // Not FOR UPDATE: deliveries being enqueued hold a key-share lock on the webhook (while their transaction may hold the audit chain).
+  const [row] = lock ? await query.for("no key update") : await query;
   return row;
 }
 
