@@ -3,12 +3,16 @@
 //   setup --email E --password P [--name N] [--tenant-slug S] [--tenant-name T]
 //                                    first run without a browser (fails once anyone exists)
 //   audit verify TENANT_SLUG         recompute the tenant's audit chain; exit 1 if it is broken
+//   audit prune TENANT_SLUG          delete the tenant's audit events older than its retention period now
+//                                    (a running server does this hourly)
 // Values may also come from GATEHOUSE_SETUP_* environment variables. On the
 // embedded database, stop the server first: its data directory is locked.
 import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "@/db/client";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
+import { pruneAuditLog } from "@/lib/audit/retention";
+import { getAuditSettings } from "@/lib/audit/settings";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { completeSetup, unattendedSetupInput } from "@/lib/tenancy/setup";
 import { operatorContext } from "@/lib/tenancy/tenants";
@@ -46,10 +50,26 @@ async function main(argv: string[]): Promise<number> {
     }
     case "audit": {
       const [sub, slug] = rest;
+      if (sub === "prune" && slug) {
+        const ctx = await operatorContext(slug);
+        const { retentionDays } = await getAuditSettings(ctx);
+        if (retentionDays === null) {
+          console.log(`The tenant "${slug}" keeps every audit event (no retention period is set); nothing was deleted.`);
+          return 0;
+        }
+        const pruned = await pruneAuditLog(ctx.tenant.id);
+        console.log(
+          pruned
+            ? `Deleted ${pruned.deleted} audit events of "${slug}" older than ${retentionDays} days, through event ${pruned.throughSeq}, where a signed checkpoint stands.`
+            : `No audit event of "${slug}" is older than ${retentionDays} days (or the last run deleted them); nothing was deleted.`,
+        );
+        return 0;
+      }
       if (sub !== "verify" || !slug) break;
       const report = await verifyAuditChain(await operatorContext(slug));
       if (report.ok) {
-        console.log(`The audit chain of "${slug}" holds: ${report.checked} events, through ${report.verifiedThrough?.hash ?? "(empty)"}.`);
+        const from = report.prunedThrough === null ? "" : ` from event ${report.prunedThrough + 1} (retention deleted those before it, down to a signed checkpoint)`;
+        console.log(`The audit chain of "${slug}" holds${from}: ${report.checked} events, through ${report.verifiedThrough?.hash ?? "(empty)"}.`);
         return 0;
       }
       const at = report.brokenAt!;
@@ -57,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  console.error("Usage: npm run gatehouse -- migrate | setup --email E --password P [--name N] [--tenant-slug S] [--tenant-name T] | audit verify TENANT_SLUG");
+  console.error("Usage: npm run gatehouse -- migrate | setup --email E --password P [--name N] [--tenant-slug S] [--tenant-name T] | audit verify|prune TENANT_SLUG");
   return 2;
 }
 

@@ -42,9 +42,15 @@ function describe(op: Operation) {
     schema,
   }));
   const responses: Record<string, unknown> = {
-    [String(op.status ?? 200)]: op.response
-      ? { description: "Success", content: { "application/json": { schema: jsonSchema(op.response, "output") } } }
-      : { description: "Success, no content" },
+    [String(op.status ?? 200)]: op.file
+      ? {
+          description: "Success: a file, streamed",
+          headers: { "Content-Disposition": { schema: { type: "string" }, description: "attachment, with the file's name" } },
+          content: Object.fromEntries(Object.entries(op.file).map(([type, description]) => [type, { schema: { type: "string", description } }])),
+        }
+      : op.response
+        ? { description: "Success", content: { "application/json": { schema: jsonSchema(op.response, "output") } } }
+        : { description: "Success, no content" },
   };
   if (op.body) {
     responses["400"] = errorResponse("The body is not valid JSON");

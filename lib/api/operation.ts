@@ -29,6 +29,8 @@ export type Operation<A extends AuthMode = AuthMode, B extends z.ZodType | undef
   /** Query parameters, documented here; the lib function the handler calls parses them. */
   query?: z.ZodObject;
   response?: z.ZodType;
+  /** A file streamed instead of a JSON body (the handler returns the Response): each media type it may have, with what it holds. */
+  file?: Record<string, string>;
   /** Success status; 204 operations return nothing. */
   status?: 200 | 201 | 204;
 };

@@ -20,17 +20,23 @@ async function tenantWithEvents(n: number): Promise<TenantContext> {
   return ctx;
 }
 
+/** Where the tenant's chain stands: creating a tenant (and adding members) already writes events of their own. */
+const headSeq = async (ctx: TenantContext) =>
+  Number((await superuserQuery<{ seq: string }>("select seq from audit_chain_heads where tenant_id = $1", [ctx.tenant.id]))[0]?.seq ?? 0);
+
 const eventAt = async (ctx: TenantContext, seq: number) =>
   (await superuserQuery<{ id: string }>("select id from audit_events where tenant_id = $1 and seq = $2", [ctx.tenant.id, seq]))[0]!.id;
 
 describe("the audit hash chain", () => {
   it("holds across concurrent appends: places 1..n, each linked to the one before", async () => {
-    const ctx = await tenantWithEvents(40);
+    const ctx = await createTestTenant();
+    const n = (await headSeq(ctx)) + 40;
+    await recordTestCalls(ctx, 40);
     const report = await verifyAuditChain(ctx);
-    expect(report).toMatchObject({ ok: true, checked: 40, brokenAt: null, unchained: 0, head: { seq: 40 } });
+    expect(report).toMatchObject({ ok: true, checked: n, brokenAt: null, unchained: 0, head: { seq: n }, prunedThrough: null });
     expect(report.verifiedThrough?.hash).toBe(report.head?.hash);
     const seqs = await superuserQuery<{ seq: string }>("select seq from audit_events where tenant_id = $1 order by seq", [ctx.tenant.id]);
-    expect(seqs.map((r) => Number(r.seq))).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(seqs.map((r) => Number(r.seq))).toEqual(Array.from({ length: n }, (_, i) => i + 1));
   });
 
   it("names an event whose content was changed in SQL", async () => {
@@ -60,10 +66,11 @@ describe("the audit hash chain", () => {
 
   it("notices a cut-off tail", async () => {
     const ctx = await tenantWithEvents(8);
+    const head = await headSeq(ctx);
     await superuserQuery("delete from audit_events where tenant_id = $1 and seq > 5", [ctx.tenant.id]);
     const report = await verifyAuditChain(ctx);
     expect(report).toMatchObject({ ok: false, checked: 5, verifiedThrough: { seq: 5 } });
-    expect(report.brokenAt).toEqual({ seq: 6, eventId: null, problem: "the chain's head is at event 8, but the stored events end at 5: events were removed from the end" });
+    expect(report.brokenAt).toEqual({ seq: 6, eventId: null, problem: `the chain's head is at event ${head}, but the stored events end at 5: events were removed from the end` });
   });
 
   it("notices an event inserted around the chain", async () => {
@@ -97,6 +104,7 @@ describe("the audit hash chain", () => {
   it("continues only the chain of the tenant in scope", async () => {
     const mine = await tenantWithEvents(1);
     const other = await createTestTenant();
+    const [mineBefore, otherBefore] = [await headSeq(mine), await headSeq(other)];
     const { db } = await getDatabase();
     const record = auditRecord({ tenantId: other.tenant.id, action: "mcp.request", decision: "none", outcome: "ok", totalMs: 0 });
     // Inside a transaction scoped to one tenant, an event claiming another is refused (the statement re-scopes to its own
@@ -110,8 +118,8 @@ describe("the audit hash chain", () => {
       }),
     ).resolves.toBeUndefined();
     await appendAuditEvent(db, record);
-    expect((await verifyAuditChain(other)).checked).toBe(1);
-    expect((await verifyAuditChain(mine)).checked).toBe(1);
+    expect((await verifyAuditChain(other)).checked).toBe(otherBefore + 1);
+    expect((await verifyAuditChain(mine)).checked).toBe(mineBefore);
   });
 
   it("is for members who read the audit log", async () => {

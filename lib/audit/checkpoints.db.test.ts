@@ -11,6 +11,10 @@ import { verifyAuditChain } from "./verify";
 // Signed checkpoints hold the chain against a rewrite done in the database
 // itself, head and all, which the chain alone cannot notice.
 
+/** Where the tenant's chain stands: creating a tenant already writes an event of its own. */
+const headSeq = async (ctx: TenantContext) =>
+  Number((await superuserQuery<{ seq: string }>("select seq from audit_chain_heads where tenant_id = $1", [ctx.tenant.id]))[0]?.seq ?? 0);
+
 const record = (ctx: TenantContext, n: number) => recordTestCalls(ctx, n, { oneByOne: true });
 
 /** An event as the superuser reads it, as the content hash sees it. */
@@ -50,25 +54,26 @@ async function rewriteFrom(ctx: TenantContext, from: number): Promise<void> {
 describe("signed checkpoints of the audit chain", () => {
   it("signs where the chain stands, once per move, and verification holds the chain against them", async () => {
     const ctx = await createTestTenant();
+    const base = await headSeq(ctx);
     await record(ctx, 3);
     const first = await createCheckpoint(ctx);
-    expect(first).toMatchObject({ tenantId: ctx.tenant.id, seq: 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/), signature: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(first).toMatchObject({ tenantId: ctx.tenant.id, seq: base + 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/), signature: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(await createCheckpoint(ctx)).toBeNull();
     await record(ctx, 2);
     expect(await writeDueCheckpoints()).toBeGreaterThanOrEqual(1);
-    expect((await listCheckpoints(ctx)).map((c) => c.seq)).toEqual([5, 3]);
-    expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true, checked: 5, checkpoints: 2 });
+    expect((await listCheckpoints(ctx)).map((c) => c.seq)).toEqual([base + 5, base + 3]);
+    expect(await verifyAuditChain(ctx)).toMatchObject({ ok: true, checked: base + 5, checkpoints: 2 });
   });
 
   it("catches a rewrite of the chain done in SQL, hashes and head included", async () => {
     const ctx = await createTestTenant();
     await record(ctx, 6);
-    await createCheckpoint(ctx);
+    const signed = (await createCheckpoint(ctx))!;
     await rewriteFrom(ctx, 2);
     const report = await verifyAuditChain(ctx);
-    // Every event and link checks out on its own; the signed checkpoint at event 6 does not.
-    expect(report.brokenAt).toMatchObject({ seq: 6, problem: expect.stringMatching(/signed a different chain at this event: the chain was rewritten/) });
-    expect(report.checked).toBe(5);
+    // Every event and link checks out on its own; the signed checkpoint at the head does not.
+    expect(report.brokenAt).toMatchObject({ seq: signed.seq, problem: expect.stringMatching(/signed a different chain at this event: the chain was rewritten/) });
+    expect(report.checked).toBe(signed.seq - 1);
   });
 
   it("catches a tail cut off together with the head", async () => {
@@ -81,7 +86,7 @@ describe("signed checkpoints of the audit chain", () => {
     expect((await verifyAuditChain(ctx)).brokenAt).toEqual({
       seq: 5,
       eventId: null,
-      problem: `the checkpoint of ${signed.createdAt} says the chain reached event 6, but the stored events end at 4: events were removed from the end`,
+      problem: `the checkpoint of ${signed.createdAt} says the chain reached event ${signed.seq}, but the stored events end at 4: events were removed from the end`,
     });
   });
 

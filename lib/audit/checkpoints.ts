@@ -49,15 +49,38 @@ export async function writeCheckpoint(tenantId: string): Promise<Checkpoint | nu
     if (!at) return null;
     const [last] = await latest(tx, tenantId, 1);
     if (last && last.seq >= Number(at.seq)) return null;
-    const key = signingKey();
-    const unsigned = { tenantId, seq: Number(at.seq), hash: at.hash, createdAt: new Date().toISOString() };
-    const checkpoint: Checkpoint = { ...unsigned, keyId: key.id, signature: sign(key.bytes, unsigned) };
-    await tx
-      .insert(auditCheckpoints)
-      .values({ id: newId("checkpoint"), ...checkpoint, createdAt: new Date(checkpoint.createdAt) })
-      .onConflictDoNothing();
-    return checkpoint;
+    return signCheckpointAt(tx, tenantId, { seq: Number(at.seq), hash: at.hash });
   });
+}
+
+/**
+ * Signs a checkpoint at one place of the chain, in the caller's transaction
+ * (scoped to the tenant): where retention is about to cut the chain, so what
+ * remains starts from a signed point. One already standing there is kept and
+ * returned, whatever hash it signed: the caller compares.
+ */
+export async function signCheckpointAt(tx: Tx, tenantId: string, at: { seq: number; hash: string }): Promise<Checkpoint> {
+  const key = signingKey();
+  const unsigned = { tenantId, seq: at.seq, hash: at.hash, createdAt: new Date().toISOString() };
+  const checkpoint: Checkpoint = { ...unsigned, keyId: key.id, signature: sign(key.bytes, unsigned) };
+  const inserted = await tx
+    .insert(auditCheckpoints)
+    .values({ id: newId("checkpoint"), ...checkpoint, createdAt: new Date(checkpoint.createdAt) })
+    .onConflictDoNothing()
+    .returning({ id: auditCheckpoints.id });
+  if (inserted.length > 0) return checkpoint;
+  const standing = await checkpointAt(tx, tenantId, at.seq);
+  if (!standing) throw new Error(`the checkpoint at event ${at.seq} was neither written nor found`);
+  return standing;
+}
+
+/** The stored checkpoint at exactly this place of the tenant's chain, if any. */
+export async function checkpointAt(tx: Tx, tenantId: string, seq: number): Promise<Checkpoint | undefined> {
+  const [r] = await tx
+    .select()
+    .from(auditCheckpoints)
+    .where(and(eq(auditCheckpoints.tenantId, tenantId), eq(auditCheckpoints.seq, seq)));
+  return r && { tenantId: r.tenantId, seq: r.seq, hash: r.hash, createdAt: r.createdAt.toISOString(), keyId: r.keyId, signature: r.signature };
 }
 
 /** The tenant's checkpoints, newest first: to export and keep outside Gatehouse. */
@@ -83,14 +106,33 @@ export async function latest(tx: Tx, tenantId: string, limit: number): Promise<C
 }
 
 const CHECKPOINT_MS = 5 * 60_000;
-type WriterState = { timer?: NodeJS.Timeout };
+/** Retention runs hourly: a period is counted in days, so an hour late deletes nothing it should have kept. */
+const RETENTION_MS = 60 * 60_000;
+type WriterState = { timer?: NodeJS.Timeout; retention?: NodeJS.Timeout };
 const state: WriterState = ((globalThis as typeof globalThis & { __gatehouseCheckpoints?: WriterState }).__gatehouseCheckpoints ??= {});
 
-/** Every five minutes, signs a checkpoint for each tenant whose chain moved. Any process may; the unique place decides. */
+/**
+ * Every five minutes, signs a checkpoint for each tenant whose chain moved;
+ * every hour (first five minutes after start, so a process that restarts
+ * often still gets to it), deletes what the tenants' retention periods let go.
+ * Any process may; the unique place decides checkpoints, a lock per tenant
+ * retention.
+ */
 export function startCheckpointWriter(): void {
   if (state.timer) return;
   state.timer = setInterval(() => void writeDueCheckpoints().catch((e: Error) => console.error(`[audit] checkpoint writing failed: ${e.message}`)), CHECKPOINT_MS);
   state.timer.unref();
+  const prune = () =>
+    // Imported when it runs: retention signs its cut with this module.
+    void import("./retention")
+      .then((m) => m.pruneDueAuditLogs())
+      .catch((e: Error) => console.error(`[audit] retention failed: ${e.message}`));
+  state.retention = setTimeout(() => {
+    prune();
+    state.retention = setInterval(prune, RETENTION_MS);
+    state.retention.unref();
+  }, CHECKPOINT_MS);
+  state.retention.unref();
 }
 
 export async function writeDueCheckpoints(): Promise<number> {

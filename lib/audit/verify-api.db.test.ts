@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { createAdminToken } from "@/lib/admin-tokens/tokens";
 import { createTestTenant } from "@/test/factories";
+import { superuserQuery } from "@/test/superuser";
 import { recordAgentRequest } from "./events";
 
 // The route modules called as Next.js calls them. next-auth (the console's cookie session, not our code) cannot load
@@ -20,13 +21,16 @@ describe("audit verification over the admin API", () => {
     const ctx = await createTestTenant();
     await recordAgentRequest({ tenantId: ctx.tenant.id, agentId: null, agentName: null, keyPrefix: null, sessionId: null, method: "tools/call", decision: "allowed", outcome: "ok", totalMs: 1 });
     const { secret } = await createAdminToken(ctx, { name: "ci", role: "auditor" });
+    // Creating the tenant and the token are events of their own.
+    const [head] = await superuserQuery<{ seq: string }>("select seq from audit_chain_heads where tenant_id = $1", [ctx.tenant.id]);
+    const events = Number(head!.seq);
     const url = (path: string) => `http://127.0.0.1:3999/api/v1/tenants/${ctx.tenant.slug}/${path}`;
     const headers = { authorization: `Bearer ${secret}` };
     const params = { params: Promise.resolve({ tenant: ctx.tenant.slug }) };
 
     const plain = await verify(new Request(url("audit-events/verify"), { method: "POST", headers }), params);
     expect(plain.status).toBe(200);
-    expect((await plain.json()).report).toMatchObject({ ok: true, checked: 1 });
+    expect((await plain.json()).report).toMatchObject({ ok: true, checked: events });
 
     // Auditors hold audit.export: they may sign a checkpoint before exporting.
     const created = await createCheckpoint(new Request(url("audit-checkpoints"), { method: "POST", headers }), params);

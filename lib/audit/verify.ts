@@ -1,12 +1,12 @@
-import { and, asc, count, eq, gt, isNull, sql } from "drizzle-orm";
-import { auditEvents } from "@/db/schema";
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { auditCheckpoints, auditEvents } from "@/db/schema";
 import { inTenant, type Tx } from "@/lib/db";
 import { assertCan } from "@/lib/rbac/permissions";
 import type { TenantContext } from "@/lib/tenancy/context";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { chainHash, contentHashOf, genesisHash, type AuditRecord } from "./chain";
-import { checkpointInput, checkpointSignatureValid, latest, type Checkpoint } from "./checkpoints";
+import { checkpointAt, checkpointInput, checkpointSignatureValid, latest, type Checkpoint } from "./checkpoints";
 
 /** The first place the chain does not hold, for a person to look at. */
 export type BrokenLink = { seq: number; eventId: string | null; problem: string };
@@ -24,6 +24,8 @@ export type ChainReport = {
   unchained: number;
   /** Signed checkpoints the chain was held against (the stored ones, and one handed in). */
   checkpoints: number;
+  /** Retention deleted the events up to here; the chain is verified from the signed checkpoint that stands at this place. Null when the chain is whole from event 1. */
+  prunedThrough: number | null;
 };
 
 /** A checkpoint exported earlier and kept outside Gatehouse, to hold the chain against. */
@@ -53,18 +55,45 @@ export async function verifyAuditChain(ctx: TenantContext, options: VerifyOption
     for (const c of checkpoints) expectedAt.set(c.seq, c);
     let expected = 1;
     let prevHash = genesisHash(tenantId);
-    const fail = (seq: number, eventId: string | null, problem: string): ChainReport => ({
-      ok: false,
-      checked: expected - 1,
-      verifiedThrough: expected > 1 ? { seq: expected - 1, hash: prevHash } : null,
-      head,
-      brokenAt: { seq, eventId, problem },
-      unchained,
-      checkpoints: checkpoints.length,
-    });
+    let prunedThrough: number | null = null;
+    const report = (brokenAt: BrokenLink | null): ChainReport => {
+      const last = expected - 1;
+      const checked = last - (prunedThrough ?? 0);
+      return {
+        ok: brokenAt === null,
+        checked,
+        verifiedThrough: checked > 0 ? { seq: last, hash: prevHash } : null,
+        head,
+        brokenAt,
+        unchained,
+        checkpoints: checkpoints.length,
+        prunedThrough,
+      };
+    };
+    const fail = (seq: number, eventId: string | null, problem: string) => report({ seq, eventId, problem });
     for (const c of checkpoints) {
       if (checkpointSignatureValid(c) === false) return fail(c.seq, null, `the checkpoint of ${c.createdAt} at event ${c.seq} does not bear a valid signature: it was forged or altered`);
     }
+    const start = await chainStart(tx, tenantId);
+    if (start && start.seq > 1) {
+      // Retention deleted the events before it: the chain holds from here only if a checkpoint signed by this server
+      // stands at the place before, with the hash this event links to. Otherwise the start of the chain was cut off.
+      const anchor = given?.seq === start.seq - 1 && checkpointSignatureValid(given) ? given : await checkpointAt(tx, tenantId, start.seq - 1);
+      if (!anchor || checkpointSignatureValid(anchor) !== true || anchor.hash !== start.prevHash) {
+        const missingFrom = await lastSignedBefore(tx, tenantId, start.seq);
+        const gap = missingFrom === start.seq - 1 ? `event ${missingFrom}` : `events ${missingFrom} to ${start.seq - 1}`;
+        return fail(
+          missingFrom,
+          null,
+          `${gap} ${missingFrom === start.seq - 1 ? "is" : "are"} missing (the first one stored is ${start.seq}), and no checkpoint signed by this server stands at event ${start.seq - 1} with the hash it links to: the start of the chain was deleted`,
+        );
+      }
+      expected = start.seq;
+      prevHash = anchor.hash;
+      prunedThrough = anchor.seq;
+    }
+    // A signed checkpoint may stand anywhere; that retention cut the chain there is recorded in the chain itself.
+    let pruneRecorded = false;
     for (;;) {
       const rows = await tx
         .select()
@@ -80,6 +109,7 @@ export async function verifyAuditChain(ctx: TenantContext, options: VerifyOption
         if (row.hash !== chainHash(prevHash, row.contentHash!)) return fail(seq, row.id, "its chain hash is wrong");
         const signed = expectedAt.get(seq);
         if (signed && signed.hash !== row.hash) return fail(seq, row.id, `the checkpoint of ${signed.createdAt} signed a different chain at this event: the chain was rewritten`);
+        if (prunedThrough !== null && row.action === "audit.pruned" && (row.after as { throughSeq?: unknown } | null)?.throughSeq === prunedThrough) pruneRecorded = true;
         prevHash = row.hash!;
         expected += 1;
       }
@@ -91,9 +121,38 @@ export async function verifyAuditChain(ctx: TenantContext, options: VerifyOption
     if (head && head.seq > last) return fail(last + 1, null, `the chain's head is at event ${head.seq}, but the stored events end at ${last}: events were removed from the end`);
     if ((head?.seq ?? 0) < last) return fail(last, null, `the stored events go on to ${last}, past the chain's head at ${head?.seq ?? 0}: events were added around the chain`);
     if (head && last > 0 && head.hash !== prevHash) return fail(last, null, "the chain's head does not match the last stored event");
+    if (start && prunedThrough !== null && !pruneRecorded) {
+      return fail(start.seq, start.id, `the events before it are gone, but no audit.pruned event in the chain says retention deleted them through event ${prunedThrough}: they were deleted outside retention`);
+    }
     if (unchained > 0) return fail(last + 1, null, `${unchained} event${unchained === 1 ? " has" : "s have"} no place in the chain but ${unchained === 1 ? "was" : "were"} stored after it began: inserted around it`);
-    return { ok: true, checked: last, verifiedThrough: last > 0 ? { seq: last, hash: prevHash } : null, head, brokenAt: null, unchained, checkpoints: checkpoints.length };
+    return report(null);
   });
+}
+
+/** The first event stored with a place in the chain: 1, or later once retention deleted the ones before. */
+async function chainStart(tx: Tx, tenantId: string): Promise<{ id: string; seq: number; prevHash: string | null } | undefined> {
+  const [row] = await tx
+    .select({ id: auditEvents.id, seq: auditEvents.seq, prevHash: auditEvents.prevHash })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.tenantId, tenantId), isNotNull(auditEvents.seq)))
+    .orderBy(asc(auditEvents.seq))
+    .limit(1);
+  return row ? { id: row.id, seq: row.seq!, prevHash: row.prevHash } : undefined;
+}
+
+/** Where a gap before `seq` begins as far as this server can vouch: after the newest checkpoint it signed below `seq - 1`, else at 1. */
+async function lastSignedBefore(tx: Tx, tenantId: string, seq: number): Promise<number> {
+  const rows = await tx
+    .select()
+    .from(auditCheckpoints)
+    .where(and(eq(auditCheckpoints.tenantId, tenantId), lt(auditCheckpoints.seq, seq - 1)))
+    .orderBy(desc(auditCheckpoints.seq))
+    .limit(MAX_CHECKPOINTS);
+  for (const r of rows) {
+    const c: Checkpoint = { tenantId: r.tenantId, seq: r.seq, hash: r.hash, createdAt: r.createdAt.toISOString(), keyId: r.keyId, signature: r.signature };
+    if (checkpointSignatureValid(c) === true) return c.seq + 1;
+  }
+  return 1;
 }
 
 async function chainHead(tx: Tx): Promise<{ seq: number; hash: string } | null> {
@@ -103,10 +162,13 @@ async function chainHead(tx: Tx): Promise<{ seq: number; hash: string } | null> 
 }
 
 async function countUnchained(tx: Tx, tenantId: string): Promise<number> {
+  // The chain began with event 1, or, once retention deleted the start, with the first event that remains.
   const chainStart = tx
-    .select({ at: sql`min(${auditEvents.occurredAt})` })
+    .select({ at: auditEvents.occurredAt })
     .from(auditEvents)
-    .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.seq, 1)));
+    .where(and(eq(auditEvents.tenantId, tenantId), isNotNull(auditEvents.seq)))
+    .orderBy(asc(auditEvents.seq))
+    .limit(1);
   const [row] = await tx
     .select({ n: count() })
     .from(auditEvents)
