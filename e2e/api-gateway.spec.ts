@@ -296,7 +296,7 @@ test.describe("gateway admin API", () => {
     );
     const audit = doc.paths["/tenants/{tenant}/audit-events"].get;
     expect(audit.parameters.filter((p: any) => p.in === "query").map((p: any) => p.name)).toEqual([
-      "agent", "server", "tool", "method", "action", "approval", "outcome", "decision", "from", "to", "cursor", "limit",
+      "q", "agent", "member", "server", "tool", "method", "action", "kind", "approval", "outcome", "decision", "severity", "minLatencyMs", "maxLatencyMs", "from", "to", "cursor", "limit",
     ]);
     // Credentials go in, never come out.
     const server = doc.paths["/tenants/{tenant}/servers"].post;

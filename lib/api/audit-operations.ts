@@ -146,6 +146,11 @@ export const auditOperations = {
         verifiedThrough: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
         head: z.object({ seq: z.number().int(), hash: z.string() }).nullable().meta({ description: "Where the chain's head says it ends" }),
         brokenAt: z.object({ seq: z.number().int(), eventId: z.string().nullable(), problem: z.string() }).nullable(),
+        prunedThrough: z
+          .number()
+          .int()
+          .nullable()
+          .meta({ description: "Events up to this place were deleted by retention; the chain is held from the signed checkpoint there" }),
         unchained: z.number().int().meta({ description: "Events stored after the chain began without a place in it" }),
         checkpoints: z.number().int().meta({ description: "Signed checkpoints the chain was held against" }),
       }),

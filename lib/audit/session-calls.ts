@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { auditEvents, type AuditDecision } from "@/db/schema";
 import type { Tx } from "@/lib/db";
 import { inTenant } from "@/lib/db";
@@ -27,7 +27,8 @@ export async function listSessionCalls(tenantId: string, sessionId: string, opti
       .select({ server: auditEvents.server, tool: auditEvents.tool, decision: auditEvents.decision, at: auditEvents.occurredAt })
       .from(auditEvents)
       .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.sessionId, sessionId), eq(auditEvents.action, "mcp.request"), eq(auditEvents.method, "tools/call")))
-      .orderBy(desc(auditEvents.occurredAt))
+      // As the index sorts (drizzle builds `.desc()` indexes NULLS LAST), so Postgres reads it in order instead of sorting the session.
+      .orderBy(sql`${auditEvents.occurredAt} desc nulls last`)
       .limit(SESSION_CALLS_LIMIT);
     return rows
       .reverse()

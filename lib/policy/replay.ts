@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lte } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvents, type AuditDecision, type RuleEffect } from "@/db/schema";
+import { NEWEST_FIRST } from "@/lib/audit/queries";
 import { effectOfDecision, SESSION_CALLS_LIMIT, sessionCallOf, type SessionCall } from "@/lib/audit/session-calls";
 import { inTenant, type Tx } from "@/lib/db";
 import { assertCan } from "@/lib/rbac/permissions";
@@ -126,7 +127,7 @@ export async function replayCalls(ctx: TenantContext, roleName: string, input: R
       })
       .from(auditEvents)
       .where(and(eq(auditEvents.tenantId, ctx.tenant.id), eq(auditEvents.action, "mcp.request"), eq(auditEvents.method, "tools/call")))
-      .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
+      .orderBy(...NEWEST_FIRST)
       .limit(data.limit);
 
     type Planned = { event: EventRow; entry: CatalogEntry; agent: PolicyAgent; recorded: RuleEffect; savedRules: BoundRule[]; draftRules: BoundRule[] };

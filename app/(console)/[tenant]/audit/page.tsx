@@ -15,6 +15,7 @@ import { can } from "@/lib/rbac/permissions";
 import { listServers } from "@/lib/registry/servers";
 import { getTenantContext } from "../tenant-context";
 import { AuditCharts } from "./_components/audit-charts";
+import { ExportMenu } from "./_components/export-menu";
 import { AUDIT_FILTERS, AuditFilters, type AuditFilterValues } from "./_components/audit-filters";
 import { AuditRows } from "./_components/audit-rows";
 import { VerifyChain } from "./_components/verify-chain";
@@ -114,7 +115,7 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
       <PageHeader
         title="Audit"
         description="Every request agents make through the gateway, every change of an approval, every administrative change and sign-in, newest first: who did what, what policy decided, and how it went. Times are UTC."
-        // The export menu (_components/export-menu.tsx) goes here, given the current filters: query({}).
+        actions={can(ctx.role, "audit.export") ? <ExportMenu tenant={ctx.tenant.slug} query={query({}).slice(path.length)} /> : undefined}
       />
       <div className="space-y-8">
         <Section id="filters" title="Search and filters">

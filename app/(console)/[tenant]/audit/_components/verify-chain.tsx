@@ -25,6 +25,7 @@ export function VerifyChain({ action }: { action: () => Promise<ActionState<{ re
         {report?.ok ? (
           <Alert tone="success">
             The chain holds: {report.checked} {report.checked === 1 ? "event" : "events"} checked
+            {report.prunedThrough ? <> from event {report.prunedThrough + 1} (earlier ones were deleted by retention, down to a signed checkpoint)</> : null}
             {report.verifiedThrough ? (
               <>
                 , ending at <span className="font-mono break-all">{report.verifiedThrough.hash}</span>
