@@ -15,10 +15,18 @@ export function canonicalHash(value: unknown): string {
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object" && (value as object).constructor === Object) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+  if (isPlainObject(value)) {
+    // No prototype: a member named "__proto__" stays a member instead of setting one.
+    const out: Record<string, unknown> = Object.create(null);
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]);
     return out;
   }
   return value;
+}
+
+/** An object literal or parsed JSON object (also one with a member named "constructor"), not a Date, Map or class instance. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }

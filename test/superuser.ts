@@ -30,6 +30,35 @@ export async function superuserQuery<R extends Record<string, unknown> = Record<
   });
 }
 
+/**
+ * Runs statements as the superuser in one transaction on one connection,
+ * e.g. `set local session_replication_role = replica` before writing rows
+ * the database's triggers would otherwise not let through.
+ */
+export async function superuserTransaction<T>(fn: (query: (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {
+  if (process.env.DATABASE_URL) {
+    const client = await connectAsSuperuser();
+    try {
+      await client.query("begin");
+      const result = await fn(async (text, params = []) => (await client.query(text, params)).rows);
+      await client.query("commit");
+      return result;
+    } catch (e) {
+      await client.query("rollback").catch(() => {});
+      throw e;
+    } finally {
+      await client.end();
+    }
+  }
+  const { getDatabase } = await import("@/db/client");
+  const { db } = await getDatabase();
+  const client = (db as unknown as { $client: PGlite }).$client;
+  return client.transaction(async (tx) => {
+    await tx.query("SET LOCAL ROLE postgres");
+    return fn(async (text, params = []) => (await tx.query<Record<string, unknown>>(text, params)).rows);
+  });
+}
+
 /** A separate connection to the test database as its (superuser) owner; Postgres only. The caller ends it. */
 export async function connectAsSuperuser(): Promise<pg.Client> {
   if (!process.env.DATABASE_URL) throw new Error("connectAsSuperuser needs the Postgres test database (TEST_DATABASE_URL).");

@@ -146,3 +146,24 @@ export const auditCheckpoints = pgTable(
   },
   (t) => [uniqueIndex("audit_checkpoints_tenant_seq_key").on(t.tenantId, t.seq)],
 );
+
+/**
+ * What retention deleted: written only by gatehouse_audit_prune() (the app's
+ * role may read it, nothing more), so that a chain whose start is gone
+ * verifies only where the database itself recorded deleting it, down to a
+ * signed checkpoint at `throughSeq`.
+ */
+export const auditPrunes = pgTable(
+  "audit_prunes",
+  {
+    tenantId: text()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    throughSeq: bigint({ mode: "number" }).notNull(),
+    throughHash: text().notNull(),
+    retentionDays: integer().notNull(),
+    deleted: bigint({ mode: "number" }).notNull(),
+    prunedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("audit_prunes_tenant_seq_key").on(t.tenantId, t.throughSeq)],
+);

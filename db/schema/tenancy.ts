@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const consoleRoles = ["owner", "admin", "reviewer", "auditor", "viewer"] as const;
@@ -34,7 +34,10 @@ export const tenants = pgTable(
       .default({ detectors: ["email", "phone", "card", "iban"], fieldRules: [] }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("tenants_slug_key").on(t.slug)],
+  (t) => [
+    uniqueIndex("tenants_slug_key").on(t.slug),
+    check("tenants_audit_retention_days_check", sql`${t.auditRetentionDays} between 1 and 3650`),
+  ],
 );
 
 export const memberships = pgTable(

@@ -5,7 +5,7 @@ import { newId } from "@/lib/ids";
 import { expectAppError } from "@/test/assertions";
 import { createTestMember, createTestTenant } from "@/test/factories";
 import { recordTestCalls } from "@/test/audit";
-import { superuserQuery } from "@/test/superuser";
+import { superuserQuery, superuserTransaction } from "@/test/superuser";
 import { appendAuditEvent, auditRecord } from "./chain";
 import { verifyAuditChain } from "./verify";
 import type { TenantContext } from "@/lib/tenancy/context";
@@ -73,12 +73,39 @@ describe("the audit hash chain", () => {
     expect(report.brokenAt).toEqual({ seq: 6, eventId: null, problem: `the chain's head is at event ${head}, but the stored events end at 5: events were removed from the end` });
   });
 
-  it("notices an event inserted around the chain", async () => {
+  it("gives an event inserted in SQL the next place, whatever place it claims, and names it by its content", async () => {
     const ctx = await tenantWithEvents(3);
-    await superuserQuery(
-      "insert into audit_events (id, tenant_id, action, decision, outcome, total_ms) values ($1, $2, 'mcp.request', 'allowed', 'ok', 1)",
-      [newId("event"), ctx.tenant.id],
-    );
+    const head = await headSeq(ctx);
+    const forged = newId("event");
+    await superuserTransaction(async (query) => {
+      await query("select set_config('app.tenant_id', $1, true)", [ctx.tenant.id]);
+      await query(
+        "insert into audit_events (id, tenant_id, action, decision, outcome, total_ms, seq, content_hash, prev_hash, hash) values ($1, $2, 'mcp.request', 'allowed', 'ok', 1, 2, $3, 'x', 'y')",
+        [forged, ctx.tenant.id, "0".repeat(64)],
+      );
+    });
+    const [row] = await superuserQuery<{ seq: string }>("select seq from audit_events where id = $1", [forged]);
+    expect(Number(row!.seq)).toBe(head + 1);
+    expect((await verifyAuditChain(ctx)).brokenAt).toEqual({
+      seq: head + 1,
+      eventId: forged,
+      problem: "its content does not match its content hash: the event was changed after it was written",
+    });
+    // Without a content hash, no place: the insert is refused.
+    await expect(
+      superuserQuery("insert into audit_events (id, tenant_id, action, decision, outcome, total_ms) values ($1, $2, 'mcp.request', 'allowed', 'ok', 1)", [newId("event"), ctx.tenant.id]),
+    ).rejects.toThrow(/cannot join the chain/);
+  });
+
+  it("notices an event slipped in beside the chain by a superuser who turned the chain's trigger off", async () => {
+    const ctx = await tenantWithEvents(3);
+    await superuserTransaction(async (query) => {
+      await query("set local session_replication_role = replica");
+      await query("insert into audit_events (id, tenant_id, action, decision, outcome, total_ms) values ($1, $2, 'mcp.request', 'allowed', 'ok', 1)", [
+        newId("event"),
+        ctx.tenant.id,
+      ]);
+    });
     const report = await verifyAuditChain(ctx);
     expect(report).toMatchObject({ ok: false, unchained: 1 });
     expect(report.brokenAt?.problem).toMatch(/no place in the chain/);
@@ -98,6 +125,8 @@ describe("the audit hash chain", () => {
     expect(await refused(sql`update audit_events set decision = 'denied' where tenant_id = ${ctx.tenant.id}`)).toMatch(/permission denied/);
     expect(await refused(sql`delete from audit_events where tenant_id = ${ctx.tenant.id}`)).toMatch(/permission denied/);
     expect(await refused(sql`update audit_chain_heads set seq = 1`)).toMatch(/permission denied/);
+    // Moving the head without an event would make every later verification fail.
+    expect(await refused(sql`select * from gatehouse_audit_append(${ctx.tenant.id}, ${"a".repeat(64)})`)).toMatch(/permission denied/);
     expect((await verifyAuditChain(ctx)).ok).toBe(true);
   });
 
@@ -112,14 +141,36 @@ describe("the audit hash chain", () => {
     await expect(
       db.transaction(async (tx) => {
         await tx.execute(sql`select set_config('app.tenant_id', ${mine.tenant.id}, true)`);
-        await tx.execute(sql`select * from gatehouse_audit_append(${other.tenant.id}, ${"a".repeat(64)})`).then((r) => {
-          if (((r as unknown as { rows: unknown[] }).rows ?? []).length > 0) throw new Error("appended to another tenant's chain");
-        });
+        await tx.execute(
+          sql`insert into audit_events (id, tenant_id, action, decision, outcome, total_ms, content_hash) values (${newId("event")}, ${other.tenant.id}, 'mcp.request', 'none', 'ok', 0, ${"a".repeat(64)})`,
+        );
       }),
-    ).resolves.toBeUndefined();
+    ).rejects.toThrow();
     await appendAuditEvent(db, record);
     expect((await verifyAuditChain(other)).checked).toBe(otherBefore + 1);
     expect((await verifyAuditChain(mine)).checked).toBe(mineBefore);
+  });
+
+  it("stores what an agent sends as well-formed text, so the event verifies and its write cannot be made to fail", async () => {
+    const ctx = await createTestTenant();
+    const { db } = await getDatabase();
+    const args = JSON.parse('{"constructor":"c","b":1,"a":2,"__proto__":{"approvedBy":"cfo"},"note":"\\ud800 lone","nul\\u0000key":"x\\u0000y"}');
+    await appendAuditEvent(
+      db,
+      auditRecord({ tenantId: ctx.tenant.id, action: "mcp.request", decision: "none", outcome: "ok", totalMs: 0, jsonrpcId: "\ud800", clientName: "a\u0000b", arguments: args }),
+    );
+    const [row] = await superuserQuery<{ id: string; jsonrpc_id: string; arguments: Record<string, unknown> }>(
+      "select id, jsonrpc_id, arguments from audit_events where tenant_id = $1 and action = 'mcp.request'",
+      [ctx.tenant.id],
+    );
+    expect(row!.jsonrpc_id).toBe("\uFFFD");
+    expect(row!.arguments).toMatchObject({ note: "\uFFFD lone", "nul\uFFFDkey": "x\uFFFDy" });
+    expect(Object.keys(row!.arguments)).toContain("__proto__");
+    expect((await verifyAuditChain(ctx)).ok).toBe(true);
+
+    // A member added under "__proto__" in SQL is a change like any other.
+    await superuserQuery(`update audit_events set arguments = jsonb_set(arguments, '{__proto__,approvedBy}', '"ceo"') where id = $1`, [row!.id]);
+    expect((await verifyAuditChain(ctx)).brokenAt).toMatchObject({ eventId: row!.id, problem: expect.stringMatching(/content does not match/) });
   });
 
   it("is for members who read the audit log", async () => {

@@ -161,34 +161,55 @@ export function genesisHash(tenantId: string): string {
 type Executor = { execute(query: ReturnType<typeof sql>): Promise<unknown> };
 
 /**
- * Appends one event to its tenant's chain in a single statement: the chain's
- * head moves (gatehouse_audit_append, which queues concurrent writers on the
- * head row) and the event is inserted with its place and hashes, or neither
- * happens. Runs on its own (autocommit) or inside a caller's transaction.
- * Throws if the event was not written: a call the log does not show never
- * happened.
+ * Appends one event to its tenant's chain in a single statement: inserting
+ * it fires the database trigger that takes the next place from the chain's
+ * head (which queues concurrent writers) and sets its hashes, so the event
+ * and the head's move commit together or not at all. Runs on its own
+ * (autocommit) or inside a caller's transaction. Text is stored well formed
+ * (see wellFormed), and hashed as stored. Throws if the event was not
+ * written: a call the log does not show never happened.
  */
 export async function appendAuditEvent(executor: Executor, record: AuditRecord): Promise<void> {
-  const contentHash = contentHashOf(record);
-  const r = record;
-  // The scope is set in the same statement, before the append reads it: the
-  // function only continues the chain of the tenant in scope.
+  const r = wellFormed(record) as AuditRecord;
+  const contentHash = contentHashOf(r);
+  // The scope is set in the same statement, before the trigger reads it: only the tenant in scope is continued.
   const result = (await executor.execute(sql`
     insert into ${auditEvents} (id, tenant_id, occurred_at, action, agent_id, agent_name, key_prefix, session_id, method, server, tool,
       arguments, decision, outcome, error, upstream_ms, total_ms, client_name, client_version, jsonrpc_id, rule, reason, approval_id,
       actor_id, actor_name, comment, severity, actor_kind, source_ip, target_type, target_id, target_name, before, after,
-      result, result_bytes, result_hash, result_truncated, redactions, sealed_payload, seq, content_hash, prev_hash, hash)
+      result, result_bytes, result_hash, result_truncated, redactions, sealed_payload, content_hash)
     select ${r.id}, ${r.tenantId}, ${r.occurredAt.toISOString()}::timestamptz, ${r.action}, ${r.agentId}, ${r.agentName}, ${r.keyPrefix},
       ${r.sessionId}, ${r.method}, ${r.server}, ${r.tool}, ${jsonb(r.arguments)}::jsonb, ${r.decision},
       ${r.outcome}, ${r.error}, ${r.upstreamMs}::int, ${r.totalMs}::int, ${r.clientName}, ${r.clientVersion}, ${r.jsonrpcId}, ${r.rule},
       ${r.reason}, ${r.approvalId}, ${r.actorId}, ${r.actorName}, ${r.comment}, ${r.severity}, ${r.actorKind}, ${r.sourceIp},
       ${r.targetType}, ${r.targetId}, ${r.targetName}, ${jsonb(r.before)}::jsonb, ${jsonb(r.after)}::jsonb, ${jsonb(r.result)}::jsonb,
-      ${r.resultBytes}::int, ${r.resultHash}, ${r.resultTruncated}::boolean, ${jsonb(r.redactions)}::jsonb, ${r.sealedPayload},
-      chain.seq, ${contentHash}, chain.prev_hash, chain.hash
-    from (select set_config('app.tenant_id', ${r.tenantId}, true) as tenant) as scope
-    cross join lateral gatehouse_audit_append(scope.tenant, ${contentHash}) as chain`)) as { rowCount?: number | null; affectedRows?: number };
+      ${r.resultBytes}::int, ${r.resultHash}, ${r.resultTruncated}::boolean, ${jsonb(r.redactions)}::jsonb, ${r.sealedPayload}, ${contentHash}
+    from (select set_config('app.tenant_id', ${r.tenantId}, true) as tenant) as scope`)) as { rowCount?: number | null; affectedRows?: number };
   const written = result.rowCount ?? result.affectedRows;
-  if (written !== 1) throw new Error(`the audit event ${r.id} was not written (tenant scope mismatch)`);
+  if (written !== 1) throw new Error(`the audit event ${r.id} was not written`);
+}
+
+/**
+ * A value with every string (object keys too, at any depth) made storable:
+ * lone UTF-16 surrogates and NUL characters, which Postgres refuses in text
+ * and jsonb (or the driver silently replaces), become U+FFFD. What an agent
+ * sends can then neither fail its audit write nor make the stored event
+ * differ from what was hashed.
+ */
+export function wellFormed(value: unknown): unknown {
+  if (typeof value === "string") return storableText(value);
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [key, v] of Object.entries(value)) out[storableText(key)] = wellFormed(v);
+    return out;
+  }
+  return value;
+}
+
+function storableText(text: string): string {
+  const clean = text.isWellFormed() ? text : text.toWellFormed();
+  return clean.includes("\0") ? clean.replaceAll("\0", "\uFFFD") : clean;
 }
 
 function jsonb(value: unknown): string | null {

@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sql } from "drizzle-orm";
+import { getDatabase } from "@/db/client";
 import { inTenant } from "@/lib/db";
 import type { TenantContext } from "@/lib/tenancy/context";
 import { expectAppError } from "@/test/assertions";
 import { recordTestCalls } from "@/test/audit";
 import { createTestMember, createTestTenant } from "@/test/factories";
 import { superuserQuery } from "@/test/superuser";
+import { appendAuditEvent, auditRecord } from "./chain";
 import { createCheckpoint, listCheckpoints } from "./checkpoints";
 import { exportAuditEvents } from "./export";
 import { pruneAuditLog, pruneDueAuditLogs } from "./retention";
@@ -178,11 +180,27 @@ describe("verifying a chain after retention", () => {
     const signed = (await createCheckpoint(ctx))!;
     await recordTestCalls(ctx, 2, { oneByOne: true });
     await superuserQuery("delete from audit_events where tenant_id = $1 and seq <= $2", [ctx.tenant.id, signed.seq]);
+    // An event that claims the pruning, written by the app's role, is no record of it: only the database's prune writes one.
+    const { db } = await getDatabase();
+    await appendAuditEvent(
+      db,
+      auditRecord({ tenantId: ctx.tenant.id, action: "audit.pruned", decision: "none", outcome: "ok", totalMs: 0, after: { throughSeq: signed.seq, throughHash: signed.hash } }),
+    );
     const [first] = await superuserQuery<{ id: string }>("select id from audit_events where tenant_id = $1 and seq = $2", [ctx.tenant.id, signed.seq + 1]);
     expect((await verifyAuditChain(ctx)).brokenAt).toEqual({
       seq: signed.seq + 1,
       eventId: first!.id,
-      problem: `the events before it are gone, but no audit.pruned event in the chain says retention deleted them through event ${signed.seq}: they were deleted outside retention`,
+      problem: `the events before it are gone, but retention has no record of deleting them through event ${signed.seq}: they were deleted outside retention`,
     });
+  });
+
+  it("keeps a retention period between 1 and 3650 days, even for the app's own role in SQL", async () => {
+    const ctx = await createTestTenant();
+    const { db } = await getDatabase();
+    for (const days of [-1, 0, 3651]) {
+      await expect(db.execute(sql`update tenants set audit_retention_days = ${days} where id = ${ctx.tenant.id}`)).rejects.toThrow();
+    }
+    const [row] = await superuserQuery<{ days: number | null }>("select audit_retention_days as days from tenants where id = $1", [ctx.tenant.id]);
+    expect(row!.days).toBeNull();
   });
 });

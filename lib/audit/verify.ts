@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
-import { auditCheckpoints, auditEvents } from "@/db/schema";
+import { auditCheckpoints, auditEvents, auditPrunes } from "@/db/schema";
 import { inTenant, type Tx } from "@/lib/db";
 import { assertCan } from "@/lib/rbac/permissions";
 import type { TenantContext } from "@/lib/tenancy/context";
@@ -47,15 +47,24 @@ export async function verifyAuditChain(ctx: TenantContext, options: VerifyOption
   const tenantId = ctx.tenant.id;
   const given = options.checkpoint && parseInput(checkpointInput, options.checkpoint);
   if (given && given.tenantId !== tenantId) throw new AppError("validation_failed", "This checkpoint belongs to another tenant.", { fields: { "checkpoint.tenantId": ["Another tenant's checkpoint."] } });
+  // A checkpoint whose signature this server cannot check proves nothing either way: refuse it rather than hold the chain against it.
+  if (given && checkpointSignatureValid(given) === null) {
+    throw new AppError("validation_failed", `This server cannot check the checkpoint's signature: it holds no key "${given.keyId}".`, {
+      fields: { "checkpoint.keyId": ["Unknown signing key."] },
+    });
+  }
   return inTenant(tenantId, async (tx) => {
     const head = await chainHead(tx);
     const unchained = await countUnchained(tx, tenantId);
-    const checkpoints = [...(await latest(tx, tenantId, MAX_CHECKPOINTS)), ...(given ? [given] : [])];
+    // Stored checkpoints signed by a key this server no longer holds are left out: they can be held against nothing.
+    const stored = (await latest(tx, tenantId, MAX_CHECKPOINTS)).filter((c) => checkpointSignatureValid(c) !== null);
+    const checkpoints = [...stored, ...(given ? [given] : [])];
     const expectedAt = new Map<number, Checkpoint>();
     for (const c of checkpoints) expectedAt.set(c.seq, c);
     let expected = 1;
     let prevHash = genesisHash(tenantId);
     let prunedThrough: number | null = null;
+    let anchorHash: string | undefined;
     const report = (brokenAt: BrokenLink | null): ChainReport => {
       const last = expected - 1;
       const checked = last - (prunedThrough ?? 0);
@@ -91,9 +100,8 @@ export async function verifyAuditChain(ctx: TenantContext, options: VerifyOption
       expected = start.seq;
       prevHash = anchor.hash;
       prunedThrough = anchor.seq;
+      anchorHash = anchor.hash;
     }
-    // A signed checkpoint may stand anywhere; that retention cut the chain there is recorded in the chain itself.
-    let pruneRecorded = false;
     for (;;) {
       const rows = await tx
         .select()
@@ -109,7 +117,6 @@ export async function verifyAuditChain(ctx: TenantContext, options: VerifyOption
         if (row.hash !== chainHash(prevHash, row.contentHash!)) return fail(seq, row.id, "its chain hash is wrong");
         const signed = expectedAt.get(seq);
         if (signed && signed.hash !== row.hash) return fail(seq, row.id, `the checkpoint of ${signed.createdAt} signed a different chain at this event: the chain was rewritten`);
-        if (prunedThrough !== null && row.action === "audit.pruned" && (row.after as { throughSeq?: unknown } | null)?.throughSeq === prunedThrough) pruneRecorded = true;
         prevHash = row.hash!;
         expected += 1;
       }
@@ -121,12 +128,23 @@ export async function verifyAuditChain(ctx: TenantContext, options: VerifyOption
     if (head && head.seq > last) return fail(last + 1, null, `the chain's head is at event ${head.seq}, but the stored events end at ${last}: events were removed from the end`);
     if ((head?.seq ?? 0) < last) return fail(last, null, `the stored events go on to ${last}, past the chain's head at ${head?.seq ?? 0}: events were added around the chain`);
     if (head && last > 0 && head.hash !== prevHash) return fail(last, null, "the chain's head does not match the last stored event");
-    if (start && prunedThrough !== null && !pruneRecorded) {
-      return fail(start.seq, start.id, `the events before it are gone, but no audit.pruned event in the chain says retention deleted them through event ${prunedThrough}: they were deleted outside retention`);
+    // A signed checkpoint may stand anywhere; that retention cut the chain there only the database's own record of pruning says.
+    if (start && prunedThrough !== null && !(await pruneRecorded(tx, tenantId, prunedThrough, anchorHash))) {
+      return fail(start.seq, start.id, `the events before it are gone, but retention has no record of deleting them through event ${prunedThrough}: they were deleted outside retention`);
     }
     if (unchained > 0) return fail(last + 1, null, `${unchained} event${unchained === 1 ? " has" : "s have"} no place in the chain but ${unchained === 1 ? "was" : "were"} stored after it began: inserted around it`);
     return report(null);
   });
+}
+
+/** Whether gatehouse_audit_prune() deleted the tenant's events through `seq`, down to the event whose hash was `hash`. */
+async function pruneRecorded(tx: Tx, tenantId: string, seq: number, hash: string | undefined): Promise<boolean> {
+  if (!hash) return false;
+  const [row] = await tx
+    .select({ seq: auditPrunes.throughSeq })
+    .from(auditPrunes)
+    .where(and(eq(auditPrunes.tenantId, tenantId), eq(auditPrunes.throughSeq, seq), eq(auditPrunes.throughHash, hash)));
+  return row !== undefined;
 }
 
 /** The first event stored with a place in the chain: 1, or later once retention deleted the ones before. */
