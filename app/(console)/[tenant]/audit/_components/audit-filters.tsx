@@ -6,28 +6,7 @@ import { useTransition, type FormEvent } from "react";
 import { SelectField, TextField } from "@/components/field";
 import { buttonStyles } from "@/components/styles";
 import { approvalActions } from "@/lib/approvals/actions";
-
-/** The filters the page reads from its URL, in the order the form shows them. */
-export const AUDIT_FILTERS = [
-  "q",
-  "agent",
-  "member",
-  "server",
-  "tool",
-  "method",
-  "kind",
-  "action",
-  "outcome",
-  "decision",
-  "approval",
-  "minLatencyMs",
-  "maxLatencyMs",
-  "severity",
-  "from",
-  "to",
-] as const;
-
-export type AuditFilterValues = Record<(typeof AUDIT_FILTERS)[number], string>;
+import type { AuditFilterValues } from "./filter-names";
 
 /** What an event records: an agent request, a change of an approval request, and the rest by kind. */
 const KINDS = [
