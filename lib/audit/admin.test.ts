@@ -23,11 +23,30 @@ describe("withoutSecrets", () => {
     expect(withoutSecrets({ env: { TOKEN: "t" }, labels: { env: "prod" } })).toEqual({ env: OMITTED, labels: { env: "prod" } });
   });
 
-  it("omits the password of a URL, wherever the URL is", () => {
+  it("masks the password of a URL, wherever the URL is", () => {
     expect(withoutSecrets({ url: "https://bob:hunter2@example.com/mcp?x=1", note: "see http://a:b@h/ and https://plain.example" })).toEqual({
-      url: `https://bob:${OMITTED}@example.com/mcp?x=1`,
-      note: `see http://a:${OMITTED}@h/ and https://plain.example`,
+      url: "https://bob:[REDACTED:secret:url_password]@example.com/mcp?x=1",
+      note: "see http://a:[REDACTED:secret:url_password]@h/ and https://plain.example",
     });
+  });
+
+  it("masks the secrets the redactor knows inside any text: a key in a query string, a webhook URL, a provider's token", () => {
+    const slack = "https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX";
+    const stripe = "sk_live_51HxYzAbCdEfGhIjKlMnOpQr";
+    const out = withoutSecrets({
+      url: "https://mcp.example.com/sse?api_key=abcd1234efgh5678&region=eu",
+      webhooks: [{ target: slack, events: ["server.created"] }],
+      description: `uses ${stripe} for billing`,
+      // PII is not a secret in configuration: a contact stays readable.
+      contact: "ops@example.com",
+    });
+    expect(out).toEqual({
+      url: "https://mcp.example.com/sse?api_key=[REDACTED:secret:credential]&region=eu",
+      webhooks: [{ target: "[REDACTED:secret:slack_webhook]", events: ["server.created"] }],
+      description: "uses [REDACTED:secret:stripe_key] for billing",
+      contact: "ops@example.com",
+    });
+    expect(JSON.stringify(out)).not.toMatch(/abcd1234efgh5678|XXXXXXXXXXXXXXXX|51HxYz/);
   });
 
   it("writes times as ISO text", () => {

@@ -2,6 +2,7 @@ import type { AuditActorKind } from "@/db/schema";
 import type { Tx } from "@/lib/db";
 import type { Actor, TenantContext } from "@/lib/tenancy/context";
 import { appendAuditEvent, auditRecord } from "./chain";
+import { redactSecrets } from "./redact";
 
 /** What an administrative change touched: `server`, `role`, `rule`, `agent`, `key`, `member`, `invitation`, `token`, `webhook`, `settings`, … */
 export type AuditTarget = { type: string; id: string; name?: string | null };
@@ -81,12 +82,14 @@ export function isSecretField(key: string, value?: unknown): boolean {
 /**
  * A copy of a configuration object fit for the audit log: every value under a
  * secret-looking field name is replaced by "[omitted]" (null stays null, so
- * "was a secret set" still shows), at any depth.
+ * "was a secret set" still shows), at any depth; inside every other text, the
+ * secrets the audit redactor knows are masked (a URL's password or
+ * `?api_key=…`, a Slack webhook URL, a provider's key), PII is not.
  */
 export function withoutSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutSecrets);
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === "string") return withoutUrlPassword(value);
+  if (typeof value === "string") return redactSecrets(value);
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
@@ -94,9 +97,4 @@ export function withoutSecrets(value: unknown): unknown {
     out[key] = isSecretField(key, v) && v !== null ? OMITTED : withoutSecrets(v);
   }
   return out;
-}
-
-/** A URL's password (`https://user:secret@host/…`) is a credential wherever it appears. */
-function withoutUrlPassword(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):[^\s/@]+@/gi, `$1:${OMITTED}@`);
 }

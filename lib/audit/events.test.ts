@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "@/lib/canonical-json";
-import { auditFailureText, DEFAULT_RECORDING, MAX_STORED_ARGUMENT_BYTES, storedPayloads, type AuditRecording } from "./events";
+import { auditFailureText, DEFAULT_RECORDING, isInfrastructureFailure, MAX_STORED_ARGUMENT_BYTES, sqlState, storedArguments, storedPayloads, type AuditRecording } from "./events";
 import { compileRedactor } from "./redact";
 
 const recording = (resultMaxBytes: number, rules: { path: string }[] = []): AuditRecording => ({
@@ -86,5 +86,48 @@ describe("what a failed write may say", () => {
     const drizzleError = Object.assign(new Error('Failed query: insert into audit_events ...\nparams: {"card":"4111111111111111"}'), { cause: pgError });
     expect(auditFailureText(drizzleError)).toBe("database error P0001: audit writes are refused for this tenant");
     expect(auditFailureText(new Error('params: {"secret":"x"}'))).toBe("Error while writing the audit event");
+  });
+});
+
+describe("which failed writes are the database's own state", () => {
+  /** As drizzle throws them: a wrapper whose cause is the driver's error. */
+  const wrapped = (cause: object) => Object.assign(new Error("Failed query: insert into audit_events … params: …"), { cause });
+  const pg = (code: string) => wrapped(Object.assign(new Error("x"), { code }));
+
+  it("connection, resources and operator intervention (classes 08, 53, 57) and a broken pool or socket are", () => {
+    for (const code of ["08006", "08001", "53100", "53300", "57P01", "57014"]) expect(isInfrastructureFailure(pg(code)), code).toBe(true);
+    expect(isInfrastructureFailure(wrapped(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" })))).toBe(true);
+    expect(isInfrastructureFailure(wrapped(new Error("Connection terminated unexpectedly")))).toBe(true);
+    expect(isInfrastructureFailure(new Error("timeout exceeded when trying to connect"))).toBe(true);
+  });
+
+  it("data errors, constraint and trigger errors, and anything unknown are not", () => {
+    for (const code of ["22021", "22P05", "23505", "23514", "P0001", "40001", "XX000"]) expect(isInfrastructureFailure(pg(code)), code).toBe(false);
+    expect(isInfrastructureFailure(new TypeError("Cannot convert a BigInt value to a number"))).toBe(false);
+    expect(isInfrastructureFailure("a string")).toBe(false);
+  });
+
+  it("the SQLSTATE is found down the causes, and a socket's code is none", () => {
+    expect(sqlState(pg("22021"))).toBe("22021");
+    expect(sqlState(wrapped(Object.assign(new Error("x"), { code: "EPIPE" })))).toBeUndefined();
+    expect(sqlState(new Error("x"))).toBeUndefined();
+  });
+});
+
+describe("stored arguments (also what reviewers of an approval see)", () => {
+  it("are redacted, and cut to a marker past the limit with little work", () => {
+    expect(storedArguments({ password: "p", note: "ada@example.com" }, recording(1024))).toEqual({
+      value: { password: "[REDACTED:field:password]", note: "[REDACTED:pii:email]" },
+      redactions: [
+        { path: "args.password", reason: "field:password" },
+        { path: "args.note", reason: "pii:email" },
+      ],
+    });
+    const huge = { text: "eyJ_".repeat(1_000_000) };
+    const started = performance.now();
+    const { value } = storedArguments(huge, recording(1024));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(value).toMatchObject({ _truncated: true, _bytes: Buffer.byteLength(JSON.stringify(huge)) });
+    expect(Buffer.byteLength(JSON.stringify(value))).toBeLessThanOrEqual(MAX_STORED_ARGUMENT_BYTES);
   });
 });

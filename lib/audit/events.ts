@@ -68,6 +68,18 @@ export type AgentRequestEvent = {
   recording?: AuditRecording;
 };
 
+/**
+ * How much of each free text an event keeps: cut before it is redacted, so
+ * the redactor's work stays bounded whatever an agent sends (a 100 KB tool
+ * name, a client name, a JSON-RPC id).
+ */
+export const MAX_EVENT_TEXT = 1000;
+/** Errors and reasons may quote more (an upstream's message). */
+export const MAX_EVENT_MESSAGE = 2000;
+
+/** The marker stored instead of arguments and result the database refused (see recordAgentRequest's `unrecordable`). */
+export const UNRECORDABLE = "_unrecordable";
+
 /** Arguments larger than this (as JSON, after redaction) are stored as a marker with a preview, their size and hash. */
 export const MAX_STORED_ARGUMENT_BYTES = 64 * 1024;
 /** How far past the limit the redactor looks before it stops: the stored preview needs no more. */
@@ -78,11 +90,20 @@ const BUDGET_SLACK = 4096;
  * its answer: a call the log does not show never happened. Throws if the
  * event was not written; the caller decides (fail closed, or fail open with
  * an alert, see noteFailedAuditWrite).
+ *
+ * With `unrecordable` (the database's error code for the first try), the
+ * event is written without its payloads: arguments and result become
+ * `{"_unrecordable": code}`, nothing is sealed, and it is an alert. That is
+ * the second try after the database refused the payloads themselves, so an
+ * agent cannot choose which of its calls go unrecorded by what it sends.
  */
-export async function recordAgentRequest(event: AgentRequestEvent): Promise<void> {
+export async function recordAgentRequest(event: AgentRequestEvent, options: { unrecordable?: string } = {}): Promise<void> {
   const recording = event.recording ?? DEFAULT_RECORDING;
   const id = newId("event");
-  const stored = storedPayloads({ arguments: event.arguments, result: event.result }, recording);
+  const { unrecordable } = options;
+  const stored = unrecordable === undefined ? storedPayloads({ arguments: event.arguments, result: event.result }, recording) : unrecordablePayloads(event, unrecordable);
+  // Text the agent (or an upstream) chose: cut, then redacted. A resource's URI and an unknown tool's name may carry a password.
+  const text = (value: string | number | null | undefined, max = MAX_EVENT_TEXT) => (value == null || value === "" ? null : recording.redactor.redactText(String(value), max));
   const { db } = await getDatabase();
   // One autocommit statement (see appendAuditEvent): this is on every agent request's path.
   await appendAuditEvent(
@@ -96,30 +117,30 @@ export async function recordAgentRequest(event: AgentRequestEvent): Promise<void
       agentName: event.agentName,
       keyPrefix: event.keyPrefix,
       sessionId: event.sessionId,
-      method: event.method,
+      method: cutText(event.method, MAX_EVENT_TEXT),
       server: event.server ?? null,
-      // A resource's URI (and an unknown tool's name) is the agent's text too: it may carry a password.
-      tool: event.tool ? recording.redactor.redactText(event.tool) : null,
+      tool: text(event.tool),
       arguments: stored.arguments,
       result: stored.result,
       resultBytes: stored.resultBytes,
       resultHash: stored.resultHash,
       resultTruncated: stored.resultTruncated,
       redactions: stored.redactions,
-      sealedPayload: recording.fullPayloads ? sealPayload(event, id) : null,
+      sealedPayload: recording.fullPayloads && unrecordable === undefined ? sealPayload(event, id) : null,
       decision: event.decision,
       outcome: event.outcome,
       // Upstream errors may quote what they were sent.
-      error: event.error ? recording.redactor.redactText(event.error.slice(0, 2000)) : null,
+      error: text(event.error, MAX_EVENT_MESSAGE),
       upstreamMs: event.upstreamMs == null ? null : Math.round(event.upstreamMs),
       totalMs: Math.round(event.totalMs),
-      clientName: event.clientName ?? null,
-      clientVersion: event.clientVersion ?? null,
-      jsonrpcId: event.jsonrpcId == null ? null : String(event.jsonrpcId),
+      clientName: text(event.clientName),
+      clientVersion: text(event.clientVersion),
+      jsonrpcId: text(event.jsonrpcId),
       rule: event.rule ?? null,
-      reason: event.reason ? recording.redactor.redactText(event.reason.slice(0, 2000)) : null,
+      reason: text(event.reason, MAX_EVENT_MESSAGE),
       approvalId: event.approvalId ?? null,
-      sourceIp: event.sourceIp || null,
+      sourceIp: event.sourceIp ? cutText(event.sourceIp, 100) : null,
+      ...(unrecordable === undefined ? {} : { severity: "alert" as const }),
     }),
   );
   if (failedWrites().has(event.tenantId)) await reportFailedWrites(event.tenantId);
@@ -146,8 +167,9 @@ export function storedPayloads(payloads: { arguments?: unknown; result?: unknown
   const redactions: AuditRedaction[] = [];
   let args: unknown = null;
   if (payloads.arguments !== undefined) {
-    const full = canonicalJson(payloads.arguments);
-    args = fitted("args", payloads.arguments, full, MAX_STORED_ARGUMENT_BYTES, recording.redactor, redactions).value;
+    const fit = storedArguments(payloads.arguments, recording);
+    args = fit.value;
+    redactions.push(...fit.redactions);
   }
   let result: unknown = null;
   let resultBytes: number | null = null;
@@ -162,6 +184,29 @@ export function storedPayloads(payloads: { arguments?: unknown; result?: unknown
     resultTruncated = fit.truncated;
   }
   return { arguments: args, result, resultBytes, resultHash, resultTruncated, redactions: redactions.length ? redactions : null };
+}
+
+/**
+ * Arguments as an event (or an approval request) keeps them: redacted, and
+ * past MAX_STORED_ARGUMENT_BYTES a truncation marker with a preview. The
+ * redactor looks at no more than the preview needs.
+ */
+export function storedArguments(args: unknown, recording: AuditRecording): { value: unknown; redactions: AuditRedaction[] } {
+  const redactions: AuditRedaction[] = [];
+  const { value } = fitted("args", args, canonicalJson(args), MAX_STORED_ARGUMENT_BYTES, recording.redactor, redactions);
+  return { value, redactions };
+}
+
+function unrecordablePayloads(event: AgentRequestEvent, code: string): StoredPayloads {
+  const marker = { [UNRECORDABLE]: code };
+  return {
+    arguments: event.arguments === undefined ? null : marker,
+    result: event.result === undefined ? null : marker,
+    resultBytes: null,
+    resultHash: null,
+    resultTruncated: null,
+    redactions: null,
+  };
 }
 
 function fitted(root: PayloadRoot, value: unknown, full: string, maxBytes: number, redactor: Redactor, redactions: AuditRedaction[]): { value: unknown; truncated: boolean } {
@@ -278,4 +323,39 @@ export function auditFailureText(e: unknown): string {
     }
   }
   return `${e instanceof Error ? e.name : "error"} while writing the audit event`;
+}
+
+/** The SQLSTATE of a failed database call (e.g. "22021"), looked for down its causes; undefined when it has none. */
+export function sqlState(e: unknown): string | undefined {
+  for (let cause: unknown = e, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !NETWORK_CODES.has(code)) return code;
+  }
+  return undefined;
+}
+
+/** Node's codes for a connection that failed or broke. */
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+/** SQLSTATE classes of the database's own state: connection exception, insufficient resources, operator intervention. */
+const INFRASTRUCTURE_CLASSES = new Set(["08", "53", "57"]);
+
+/**
+ * Whether an audit write failed because the database could not be reached or
+ * could not take writes (connection, resources, shutdown, the pool): the
+ * tenant's fail-open setting is about these. Anything else, a data error
+ * (class 22, 23, a trigger's exception) or an error with no code, may have
+ * been caused by what the agent sent, and is not one.
+ */
+export function isInfrastructureFailure(e: unknown): boolean {
+  const state = sqlState(e);
+  if (state) return INFRASTRUCTURE_CLASSES.has(state.slice(0, 2));
+  for (let cause: unknown = e, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
+    const message = (cause as { message?: unknown }).message;
+    // node-postgres and its pool say so in words: "Connection terminated unexpectedly", "timeout exceeded when trying to connect",
+    // "Cannot use a pool after calling end on the pool", "Client has encountered a connection error and is not queryable".
+    if (typeof message === "string" && /connection terminated|timeout exceeded when trying to connect|connection error|after calling end on the pool|client was closed/i.test(message)) return true;
+  }
+  return false;
 }

@@ -8,6 +8,7 @@ import { chainHash, contentHashOf, genesisHash, type AuditRecord } from "./chain
 import { recordAgentRequest, type AgentRequestEvent } from "./events";
 import { EXPORTED_FIELDS, exportAuditEvents, type AuditExportInput, type AuditExportOptions } from "./export";
 import { parseAuditQuery, searchAuditEvents, type AuditEvent } from "./queries";
+import { updateAuditSettings } from "./settings";
 
 // Export streams a search's results from the real database as JSON Lines or
 // CSV, and records itself in the audit log before it reads anything.
@@ -109,6 +110,29 @@ describe("exportAuditEvents", () => {
     const rows = parseCsv(await new Response(exported.body).text());
     expect(rows).toHaveLength(1 + 3);
     expect(rows.slice(1).map((r) => r[0])).not.toContain(event!.id);
+  });
+
+  it("records the searched-for text and filters redacted, with the tenant's own redaction settings", async () => {
+    const ctx = await createTestTenant();
+    const stripe = "sk_live_51HxYzAbCdEfGhIjKlMnOpQr";
+    await exportText(ctx, { format: "jsonl", q: `${stripe} ada@example.com`, tool: "refund" });
+    // This tenant masks no PII, and an extra field: its own settings decide, as for its agents' arguments.
+    await updateAuditSettings(ctx, { redaction: { detectors: [], fieldRules: [{ path: "args.filters.tool", reason: "tool" }] } });
+    await exportText(ctx, { format: "jsonl", q: `${stripe} ada@example.com`, tool: "refund" });
+    const rows = await superuserQuery<{ arguments: { filters: Record<string, unknown> }; redactions: unknown }>(
+      "select arguments, redactions from audit_events where tenant_id = $1 and action = 'audit.exported' order by seq",
+      [ctx.tenant.id],
+    );
+    expect(rows.map((r) => r.arguments.filters)).toEqual([
+      { q: "[REDACTED:secret:stripe_key] [REDACTED:pii:email]", tool: "refund" },
+      { q: "[REDACTED:secret:stripe_key] ada@example.com", tool: "[REDACTED:rule:tool]" },
+    ]);
+    expect(rows[0]!.redactions).toEqual([
+      { path: "args.filters.q", reason: "secret:stripe_key" },
+      { path: "args.filters.q", reason: "pii:email" },
+    ]);
+    const stored = await superuserQuery<{ n: string }>("select count(*) as n from audit_events t where tenant_id = $1 and t::text like $2", [ctx.tenant.id, `%${stripe.slice(-12)}%`]);
+    expect(Number(stored[0]!.n)).toBe(0);
   });
 
   it("exports the chain fields, so the file can be verified offline from genesis", async () => {

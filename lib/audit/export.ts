@@ -1,11 +1,15 @@
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDatabase } from "@/db/client";
+import { tenants } from "@/db/schema";
+import { transaction } from "@/lib/db";
 import { assertCan } from "@/lib/rbac/permissions";
 import type { TenantContext } from "@/lib/tenancy/context";
 import { parseInput } from "@/lib/validation";
 import { actorFields } from "./admin";
 import { appendAuditEvent, auditRecord } from "./chain";
 import { auditFilterInput, parseAuditQuery, searchAuditEvents, type AuditEvent, type AuditFilterInput, type AuditQuery } from "./queries";
+import { compileRedactor, DEFAULT_REDACTION } from "./redact";
 
 export const auditExportFormats = ["jsonl", "csv"] as const;
 export type AuditExportFormat = (typeof auditExportFormats)[number];
@@ -110,7 +114,8 @@ const JSON_FIELDS = new Set<string>(["arguments", "result", "redactions", "befor
  * Exports the audit events matching the search's filters, newest first, as
  * JSON Lines (one event per line, every stored field) or CSV (a header row,
  * then one row per event). The export is itself an audit event,
- * `audit.exported` (who, format, filters), written before anything is read,
+ * `audit.exported` (who, format, filters, redacted as an agent's arguments
+ * are), written before anything is read,
  * and the file covers the log as it stood then: later events are not in it.
  *
  * The body is pull-based: a batch is read (in a short transaction of its
@@ -123,6 +128,10 @@ export async function exportAuditEvents(ctx: TenantContext, input: AuditExportIn
   const { format: rawFormat, ...filters } = input;
   const { format } = parseInput(exportFormat, { format: rawFormat });
   const query = parseAuditQuery(filters);
+  // The free text searched for may be the very secret or address the log masks (someone looking for where a
+  // leaked key went): the event keeps the filters as the tenant's redactor leaves them.
+  const redactor = compileRedactor(await redactionSettings(ctx.tenant.id));
+  const recorded = redactor.redact("args", JSON.parse(JSON.stringify({ format, filters: query })));
   const record = auditRecord({
     tenantId: ctx.tenant.id,
     action: "audit.exported",
@@ -133,7 +142,8 @@ export async function exportAuditEvents(ctx: TenantContext, input: AuditExportIn
     targetType: "audit_log",
     targetId: ctx.tenant.id,
     targetName: ctx.tenant.slug,
-    arguments: { format, filters: query },
+    arguments: recorded.value,
+    redactions: recorded.redactions.length ? recorded.redactions : null,
   });
   const { db } = await getDatabase();
   await appendAuditEvent(db, record);
@@ -151,6 +161,11 @@ export async function exportAuditEvents(ctx: TenantContext, input: AuditExportIn
     contentType: CONTENT_TYPES[format],
     body: eventStream(readBatch, format === "csv" ? csvEncoder() : jsonlEncoder(), options.onBatch),
   };
+}
+
+async function redactionSettings(tenantId: string) {
+  const [row] = await transaction({ tenantId }, (tx) => tx.select({ redaction: tenants.auditRedaction }).from(tenants).where(eq(tenants.id, tenantId)));
+  return row?.redaction ?? DEFAULT_REDACTION;
 }
 
 /** 2026-11-21T09:15:00.123Z → 20261121T091500Z: sortable, and no characters a file name may not hold. */

@@ -30,8 +30,12 @@ export type RedactionOutcome = { value: unknown; redactions: AuditRedaction[]; c
 
 export type Redactor = {
   redact(root: PayloadRoot, value: unknown, options?: RedactOptions): RedactionOutcome;
-  /** One free text (an error message) through the secret and PII patterns; field rules do not apply. */
-  redactText(text: string): string;
+  /**
+   * One free text (an error message, a tool name) through the secret and PII
+   * patterns; field rules do not apply. The text is first cut to `maxLength`
+   * (default MAX_TEXT_LENGTH) characters, so the work is bounded whoever wrote it.
+   */
+  redactText(text: string, maxLength?: number): string;
 };
 
 export const MARKER_PREFIX = "[REDACTED:";
@@ -39,6 +43,8 @@ export const marker = (reason: string) => `${MARKER_PREFIX}${reason}]`;
 
 /** At most this many redactions are listed per payload (all are masked). */
 export const MAX_LISTED_REDACTIONS = 100;
+/** What redactText keeps of a text unless told otherwise. */
+export const MAX_TEXT_LENGTH = 10_000;
 /** What is dropped from the end of a string cut by the budget: a secret cut in half could escape its pattern there. */
 const CUT_TAIL_GUARD = 512;
 const SHORTEST_MATCH = 6;
@@ -49,56 +55,107 @@ const SHORTEST_MATCH = 6;
 type Pattern = {
   reason: string;
   source: string;
-  /** The capture group (counted inside `source`, from 1) that is masked; the whole match when absent. */
-  mask?: number;
+  /** The capture group (counted inside `source`, from 1) that is masked, or groups of which the one that matched is; the whole match when absent. */
+  mask?: number | number[];
+  /** A check of the masked part: a match that fails it is no match. */
+  valid?: (masked: string) => boolean;
   /** Existing markers are reported again but left as they are, so redacting twice gives the same record. */
   existing?: true;
 };
 
-// Each pattern either starts with a literal or looks behind it, so it cannot
-// be tried from every position of a long run of word characters. Provider
-// keys may follow an underscore (`key_sk_live_…`): they look behind for a
-// letter or digit, not a word boundary.
+// Linear time on hostile text (this runs on every agent request, on text the
+// agent chooses). Backtracking turns quadratic when a match may start again
+// inside what an earlier start already scanned and failed on (`eyJ_eyJ_…`):
+// so every repeat is bounded, and a pattern whose repeat is followed by more
+// pattern (which can fail) looks behind for every character its body can
+// hold, so inside a run only the run's first position is a start. A pattern
+// that ends in its repeat cannot fail once the repeat's minimum is met, so it
+// costs no rescans. bounded-work tests pin each pattern against its own
+// prefix fragments repeated.
+//
+// Provider keys whose body is letters and digits only may follow an
+// underscore (`key_sk_live_…`): they look behind for a letter or digit.
 const SECRET_PATTERNS: Pattern[] = [
   { reason: "existing", source: String.raw`\[REDACTED:([a-z_]{1,20}:[^\]\n]{1,100})\]`, existing: true },
   {
+    // Once the header matched, this always matches (to the END line or the end of the text): no start rescans its body.
     reason: "secret:private_key",
     source: String.raw`-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----|[\s\S]*$)`,
   },
-  { reason: "secret:url_password", source: String.raw`(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/?#@"'<>]{0,200}:([^\s/?#@"'<>]{1,200})@`, mask: 1 },
-  { reason: "secret:jwt", source: String.raw`(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*` },
+  {
+    // The password may hold "@" (`postgres://u:p@ss@host`): the last "@" before the path ends it. A start needs "://",
+    // which neither the user nor the password part can hold.
+    reason: "secret:url_password",
+    source: String.raw`(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/?#@"'<>\\]{0,200}:([^\s/?#"'<>\\]{1,200})@`,
+    mask: 1,
+  },
+  { reason: "secret:jwt", source: String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,16384}\.[A-Za-z0-9_-]{0,4096}` },
   { reason: "secret:aws_access_key", source: String.raw`(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])` },
   {
     reason: "secret:aws_secret_key",
-    source: String.raw`(?:aws_?secret_?access_?key|AWS_SECRET_ACCESS_KEY|[Ss]ecret_?[Aa]ccess_?[Kk]ey)["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])`,
+    source: String.raw`(?:aws_?secret_?(?:access_?)?key|AWS_SECRET_(?:ACCESS_)?KEY|[Ss]ecret_?[Aa]ccess_?[Kk]ey)\\?["']?[ \t]{0,8}[:=][ \t]{0,8}\\?["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])`,
     mask: 1,
   },
   { reason: "secret:github_token", source: String.raw`(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})` },
-  { reason: "secret:gitlab_token", source: String.raw`(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,}` },
-  { reason: "secret:slack_token", source: String.raw`(?<![A-Za-z0-9])xox[abposre]-[A-Za-z0-9-]{10,}` },
-  { reason: "secret:slack_webhook", source: String.raw`https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{10,}` },
-  { reason: "secret:stripe_key", source: String.raw`(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}` },
-  { reason: "secret:webhook_secret", source: String.raw`(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/=_-]{16,}` },
-  { reason: "secret:anthropic_key", source: String.raw`(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{20,}` },
-  { reason: "secret:openai_key", source: String.raw`(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{20,}` },
+  { reason: "secret:gitlab_token", source: String.raw`(?<![A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,255}` },
+  { reason: "secret:slack_token", source: String.raw`(?<![A-Za-z0-9])xox[abposre]-[A-Za-z0-9-]{10,255}` },
+  { reason: "secret:slack_webhook", source: String.raw`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{10,255}` },
+  { reason: "secret:stripe_key", source: String.raw`(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,255}` },
+  { reason: "secret:webhook_secret", source: String.raw`(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/=_-]{16,255}` },
+  { reason: "secret:anthropic_key", source: String.raw`(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]{20,255}` },
+  { reason: "secret:openai_key", source: String.raw`(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{20,255}` },
   { reason: "secret:google_api_key", source: String.raw`(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}` },
-  { reason: "secret:gatehouse_key", source: String.raw`(?<![A-Za-z0-9])gth_[a-z]{2,5}_[A-Za-z0-9_-]{16,}` },
+  { reason: "secret:google_oauth_token", source: String.raw`(?<![A-Za-z0-9])ya29\.[A-Za-z0-9_-]{20,2048}` },
+  { reason: "secret:sendgrid_key", source: String.raw`(?<![A-Za-z0-9])SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{16,64}` },
+  { reason: "secret:npm_token", source: String.raw`(?<![A-Za-z0-9])npm_[A-Za-z0-9]{30,64}` },
+  { reason: "secret:huggingface_token", source: String.raw`(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,64}` },
+  { reason: "secret:twilio_key", source: String.raw`(?<![A-Za-z0-9])SK[0-9a-fA-F]{32}(?![A-Za-z0-9])` },
+  { reason: "secret:gatehouse_key", source: String.raw`(?<![A-Za-z0-9])gth_[a-z]{2,5}_[A-Za-z0-9_-]{16,255}` },
+  // Azure storage and service-bus connection strings, and SAS tokens in URLs.
+  { reason: "secret:azure_key", source: String.raw`(?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey|SharedAccessSignature)=([^;\s"'<>\\]{8,2048})`, mask: 1 },
+  { reason: "secret:url_signature", source: String.raw`(?<![A-Za-z0-9_-])(?:sig|[Xx]-[Aa]mz-[Ss]ignature|[Xx]-[Aa]mz-[Ss]ecurity-[Tt]oken|[Xx]-[Gg]oog-[Ss]ignature)=([^&\s"'<>#\\]{8,4096})`, mask: 1 },
+  // An HTTP cookie header quoted in text: its whole value, to the end of the line (or of a quoted string).
+  { reason: "secret:cookie", source: String.raw`(?<![A-Za-z0-9-])(?:[Ss]et-)?(?:[Cc]ookie|COOKIE):[ \t]{0,8}([^\r\n"\\]{1,4096})`, mask: 1 },
   {
     reason: "secret:authorization",
-    source: String.raw`(?<![A-Za-z0-9])(?:[Pp]roxy-)?[Aa]uthorization["']?\s*[:=]\s*["']?(?:(?:[Bb]asic|[Bb]earer|[Tt]oken|[Dd]igest)\s+)?([^\s"',;]{8,})`,
+    source: String.raw`(?<![A-Za-z0-9])(?:[Pp]roxy-)?[Aa]uthorization\\?["']?[ \t]{0,8}[:=][ \t]{0,8}\\?["']?(?:(?:[Bb]asic|[Bb]earer|[Tt]oken|[Dd]igest)[ \t]{1,8})?([^\s"',;\\]{8,4096})`,
     mask: 1,
   },
-  { reason: "secret:bearer", source: String.raw`(?<![A-Za-z0-9])[Bb]earer\s+([A-Za-z0-9._~+/-]{16,}=*)`, mask: 1 },
+  { reason: "secret:bearer", source: String.raw`(?<![A-Za-z0-9])[Bb]earer[ \t]{1,8}([A-Za-z0-9._~+/-]{16,4096}={0,2})`, mask: 1 },
   {
+    // `password=…`, `DB_PASSWORD: …`, `dbPassword=…` (camelCase: a capitalised label may follow a lower-case word),
+    // `"api_key": "…"`, and the same inside JSON quoted in a string (`\"password\":\"…\"`). A quoted value is masked
+    // whatever its length; a bare one from 4 characters (shorter ones are rarely secrets and often words).
     reason: "secret:credential",
-    source: String.raw`(?<![A-Za-z0-9])(?:[Pp]assword|PASSWORD|[Pp]asswd|[Pp]wd|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]pi_?[Kk]ey|API_?KEY|[Cc]lient_?[Ss]ecret|CLIENT_SECRET|[Aa]ccess_?[Tt]oken|[Rr]efresh_?[Tt]oken)["']?\s*[:=]\s*["']?([^\s"'&,;<>]{4,})`,
+    source:
+      String.raw`(?:(?<![A-Za-z0-9])(?:pass(?:word|wd|phrase)s?|pwd|secrets?|token|api_?keys?|client_?secret|access_?token|refresh_?token|access_?key|secret_?key|cookie)` +
+      String.raw`|(?<![A-Z])(?:Pass(?:word|wd|phrase)s?|Pwd|Secrets?|Token|Api_?Keys?|API_?KEYS?|Client_?Secret|Access_?Token|Refresh_?Token|Access_?Key|Secret_?Key|Cookie)` +
+      String.raw`|(?<![A-Za-z0-9])(?:PASS(?:WORD|WD|PHRASE)S?|PWD|SECRETS?|TOKEN|CLIENT_SECRET|ACCESS_TOKEN|REFRESH_TOKEN|ACCESS_KEY|SECRET_KEY|COOKIE))` +
+      String.raw`\\?["']?[ \t]{0,8}[:=][ \t]{0,8}(?:\\?["']([^"'\\\r\n]{1,1024})|([^\s"'\\&,;<>]{4,1024}))`,
+    mask: [1, 2],
+  },
+  {
+    // `Basic dXNlcjpwYXNz` outside an Authorization header; only when it decodes to `user:password` (not "Basic information").
+    reason: "secret:basic_auth",
+    source: String.raw`(?<![A-Za-z0-9])[Bb]asic[ \t]{1,8}([A-Za-z0-9+/]{4,1024}={0,2})(?![A-Za-z0-9+/=])`,
     mask: 1,
+    valid: isBasicCredentials,
   },
 ];
 
+/** Why each secret pattern masks, in scan order (for tests that must cover every pattern). */
+export const SECRET_PATTERN_REASONS: readonly string[] = SECRET_PATTERNS.filter((p) => !p.existing).map((p) => p.reason);
+
+/** Base64 of printable `user:password`. */
+function isBasicCredentials(encoded: string): boolean {
+  if (encoded.length % 4 === 1) return false;
+  const decoded = Buffer.from(encoded, "base64").toString("latin1");
+  return decoded.length >= 3 && decoded.includes(":") && /^[\x20-\x7e]+$/.test(decoded);
+}
+
 const EMAIL: Pattern = {
   reason: "pii:email",
-  source: String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b`,
+  source: String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?){0,20}\.[A-Za-z]{2,24}\b`,
 };
 
 /** Number-shaped PII: each candidate is checked before it is masked. */
@@ -146,6 +203,16 @@ function compileScanner(patterns: Pattern[]): CompiledScanner {
   return { regex: new RegExp(parts.join("|"), "g"), groups };
 }
 
+/** The part of a match a pattern masks: its (first matched) mask group; undefined for the whole match. */
+function maskedPart(pattern: Pattern, m: RegExpExecArray, group: number): string | undefined {
+  if (pattern.mask === undefined) return undefined;
+  for (const g of typeof pattern.mask === "number" ? [pattern.mask] : pattern.mask) {
+    const part = m[group + g];
+    if (part !== undefined) return part;
+  }
+  return undefined;
+}
+
 function captureGroups(source: string): number {
   return new RegExp(`${source}|`).exec("")!.length - 1;
 }
@@ -153,6 +220,7 @@ function captureGroups(source: string): number {
 // ---------------------------------------------------------------------------
 // Field names that hold secrets
 
+/** Names whose value is a secret whatever its type (`api_key: 12345` too). Compared lower-case, without - _ space and dot. */
 const SECRET_FIELDS = new Set([
   "password",
   "passwd",
@@ -172,22 +240,55 @@ const SECRET_FIELDS = new Set([
   "sessiontoken",
   "authtoken",
   "cookie",
+  "cookies",
   "setcookie",
   "credential",
   "credentials",
+  "accesskey",
   "secretkey",
   "secretaccesskey",
   "awssecretaccesskey",
   "signingkey",
   "encryptionkey",
+  "cvv",
+  "cvc",
+  "otp",
 ]);
-const SECRET_FIELD_ENDINGS = ["password", "passwd", "secret", "token", "apikey", "privatekey", "secretkey", "secretaccesskey"];
+const SECRET_FIELD_ENDINGS = ["password", "passwd", "passphrase", "secret", "apikey", "privatekey", "accesskey", "secretkey", "secretaccesskey"];
+/**
+ * Names that hold a secret when their value is text, and often something
+ * else otherwise: `pass: true`, `pin: 3`, `session: {…}`, `max_tokens: 4096`,
+ * `input_tokens: 12`. Any name ending in "token(s)" not listed above counts here.
+ */
+const TEXT_SECRET_FIELDS = new Set(["pass", "pin", "session", "tokens"]);
 
-/** Whether an object member's name says its value is a secret (`password`, `api_key`, `clientSecret`, `X-Api-Key`, …). */
-export function isSecretFieldName(key: string): boolean {
-  if (key.length > 64) return false;
+export type SecretFieldKind = "any" | "text";
+
+/**
+ * Whether an object member's name says its value is a secret (`password`,
+ * `api_keys`, `clientSecret`, `X-Api-Key`, `secrets`, …): "any" value, or
+ * only a "text" value (`session`, `github_token`); undefined when not.
+ */
+export function secretFieldKind(key: string): SecretFieldKind | undefined {
+  if (key.length > 64) return undefined;
   const n = key.toLowerCase().replace(/[-_ .]/g, "");
-  return SECRET_FIELDS.has(n) || SECRET_FIELD_ENDINGS.some((end) => n.endsWith(end));
+  const strong = (name: string) => SECRET_FIELDS.has(name) || SECRET_FIELD_ENDINGS.some((end) => name.endsWith(end));
+  // Plurals (`secrets`, `api_keys`) count, except of tokens: `tokens` is as often a count, or a tokenizer's output.
+  if (strong(n) || (n.endsWith("s") && !n.endsWith("tokens") && strong(n.slice(0, -1)))) return "any";
+  if (TEXT_SECRET_FIELDS.has(n) || n.endsWith("token") || n.endsWith("tokens")) return "text";
+  return undefined;
+}
+
+/** Whether a member's name says any value of it is a secret (see secretFieldKind). */
+export function isSecretFieldName(key: string): boolean {
+  return secretFieldKind(key) === "any";
+}
+
+/** Whether a member's value is masked for its name: not when null, empty or yes/no ("was it set" stays visible). */
+function isSecretMember(key: string, value: unknown): boolean {
+  if (value === null || value === "" || typeof value === "boolean") return false;
+  const kind = secretFieldKind(key);
+  return kind === "any" || (kind === "text" && typeof value === "string");
 }
 
 // ---------------------------------------------------------------------------
@@ -280,10 +381,22 @@ export function compileRedactor(settings: AuditRedactionSettings = DEFAULT_REDAC
       }
       return { value: out, redactions: walk.redactions, cut: walk.cut };
     },
-    redactText(text) {
-      return new Walk(scanner, checked, cards, Infinity).value(text, "text", [], NO_RULES) as string;
+    redactText(text, maxLength = MAX_TEXT_LENGTH) {
+      return new Walk(scanner, checked, cards, Infinity).value(cutText(text, maxLength), "text", [], NO_RULES) as string;
     },
   };
+}
+
+const SECRETS_ONLY = compileRedactor({ detectors: [], fieldRules: [] });
+
+/**
+ * A text with the secrets the redactor knows masked (provider keys, tokens,
+ * URL passwords, signed-URL signatures, labelled credentials), and no PII
+ * detector: for configuration shown in the audit log (a server's URL with
+ * `?api_key=…`, a webhook URL), where an email address is not a secret.
+ */
+export function redactSecrets(text: string, maxLength = Infinity): string {
+  return SECRETS_ONLY.redactText(text, maxLength);
 }
 
 const NO_RULES: RuleNode[] = [];
@@ -294,6 +407,8 @@ class Walk {
   cut = false;
   private seen = new Set<string>();
   private used = 0;
+  private collecting = false;
+  private keyReasons: string[] = [];
 
   constructor(
     private scanner: CompiledScanner,
@@ -335,17 +450,24 @@ class Walk {
       if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
       const member = (value as Record<string, unknown>)[key];
       if (member === undefined) continue;
-      if (this.used > this.budget) {
+      // A key is not cut (that could merge two): one longer than what is left of the budget ends the walk instead.
+      if (this.used > this.budget || key.length > this.budget - this.used + 2 * CUT_TAIL_GUARD) {
         this.cut = true;
         break;
       }
       this.used += key.length + 4;
-      path.push(key);
+      // A key is the agent's text too (`{"ada@example.com": …}`, `{"sk_live_…": true}`): it is stored, and named in paths, masked.
+      const stored = uniqueKey(out, key.length >= SHORTEST_MATCH ? this.maskKey(key, root, path) : key);
+      path.push(stored);
+      for (const why of this.keyReasons) this.record(root, path, why);
+      this.keyReasons = [];
       const next = rules.length ? step(rules, key) : NO_RULES;
       const reason = ruleReason(next);
-      if (reason) out[key] = this.mask(root, path, reason);
-      else if (member !== null && typeof member !== "boolean" && member !== "" && isSecretFieldName(key)) out[key] = this.mask(root, path, `field:${key}`);
-      else out[key] = this.value(member, root, path, next);
+      let kept: unknown;
+      if (reason) kept = this.mask(root, path, reason);
+      else if (isSecretMember(key, member)) kept = this.mask(root, path, `field:${stored === key ? fieldLabel(key) : "masked key"}`);
+      else kept = this.value(member, root, path, next);
+      setMember(out, stored, kept);
       path.pop();
     }
     return out;
@@ -381,12 +503,17 @@ class Walk {
         this.record(root, path, m[hit.group + 1]!);
         continue;
       }
+      const part = maskedPart(pattern, m, hit.group);
+      if (pattern.valid && !pattern.valid(part ?? m[0])) {
+        // Not this pattern's after all: look again from the next character.
+        regex.lastIndex = m.index + 1;
+        continue;
+      }
       this.record(root, path, pattern.reason);
-      if (pattern.mask === undefined) {
+      if (part === undefined) {
         out += text.slice(last, m.index) + marker(pattern.reason);
       } else {
         const whole = m[0];
-        const part = m[hit.group + pattern.mask]!;
         const at = m.index + whole.lastIndexOf(part);
         out += text.slice(last, at) + marker(pattern.reason);
         out += text.slice(at + part.length, m.index + whole.length);
@@ -407,12 +534,26 @@ class Walk {
     return result;
   }
 
+  /** A key with its secrets and PII masked; why is kept in keyReasons, to be recorded at the masked key's own path. */
+  private maskKey(key: string, root: string, path: (string | number)[]): string {
+    this.collecting = true;
+    try {
+      return this.scan(key, root, path);
+    } finally {
+      this.collecting = false;
+    }
+  }
+
   private mask(root: string, path: (string | number)[], reason: string): string {
     this.record(root, path, reason);
     return marker(reason);
   }
 
   record(root: string, path: (string | number)[], reason: string): void {
+    if (this.collecting) {
+      this.keyReasons.push(reason);
+      return;
+    }
     if (this.redactions.length >= MAX_LISTED_REDACTIONS) return;
     const at = pathText(root, path);
     const key = `${at}\u0000${reason}`;
@@ -420,6 +561,26 @@ class Walk {
     this.seen.add(key);
     this.redactions.push({ path: at, reason });
   }
+}
+
+/** A masked key that collides with one already stored gets a number: `[REDACTED:pii:email] (2)`. */
+function uniqueKey(out: Record<string, unknown>, key: string): string {
+  if (!Object.prototype.hasOwnProperty.call(out, key)) return key;
+  for (let n = 2; ; n++) {
+    const numbered = `${key} (${n})`;
+    if (!Object.prototype.hasOwnProperty.call(out, numbered)) return numbered;
+  }
+}
+
+/** An own member even when it is named `__proto__` (plain assignment would set the copy's prototype and drop it). */
+function setMember(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+/** A field name as a marker may hold it (no "]" or line break, which would end or break the marker). */
+function fieldLabel(key: string): string {
+  return key.replace(/[\]\r\n]/g, "_");
 }
 
 function step(rules: RuleNode[], at: string | number): RuleNode[] {

@@ -68,7 +68,9 @@ describe("audit settings", () => {
       actorId: userIdOf(admin.ctx),
       targetType: "settings",
       targetId: ctx.tenant.id,
-      severity: null,
+      // Two PII detectors off and a retention where there was none: the log keeps less.
+      severity: "alert",
+      reason: "PII detection turned off: phone, iban; events are now kept 90 days (before: kept forever)",
       before: DEFAULTS,
       after: expected,
     });
@@ -91,6 +93,37 @@ describe("audit settings", () => {
     expect(snapshot.audit.redactor.redact("args", { secret_answer: "blue" }).value).toEqual({ secret_answer: "[REDACTED:rule:args.secret_answer]" });
     const events = (await auditOf(tenant.tenant.id)).filter((e) => e.action === "audit_settings.updated");
     expect(events.map((e) => e.severity)).toEqual(["alert", null]);
+  });
+
+  it("every change that weakens the log is an alert naming it; strengthening it is not", async () => {
+    const tenant = await createTestTenant();
+    const last = async () => (await auditOf(tenant.tenant.id)).filter((e) => e.action === "audit_settings.updated").at(-1)!;
+    const cases: [string, Parameters<typeof updateAuditSettings>[1], "alert" | null, RegExp | null][] = [
+      ["add a field rule and a retention period", { retentionDays: 365, redaction: { fieldRules: [{ path: "args.ssn" }, { path: "args.dob" }] } }, "alert", /kept 365 days \(before: kept forever\)/],
+      ["lengthen the retention", { retentionDays: 400 }, null, null],
+      ["keep every event", { retentionDays: null }, null, null],
+      ["shorten the retention", { retentionDays: 400 }, "alert", /kept 400 days/],
+      ["shorten it again", { retentionDays: 30 }, "alert", /^events are now kept 30 days \(before: 400 days\)$/],
+      ["remove a field rule", { redaction: { fieldRules: [{ path: "args.dob" }] } }, "alert", /^redaction field rules removed: args\.ssn$/],
+      ["add one back", { redaction: { fieldRules: [{ path: "args.dob" }, { path: "args.ssn" }] } }, null, null],
+      ["turn a PII detector off", { redaction: { detectors: ["email", "card", "iban"] } }, "alert", /^PII detection turned off: phone$/],
+      ["turn it on again", { redaction: { detectors: ["email", "phone", "card", "iban"] } }, null, null],
+      ["keep full payloads", { fullPayloads: true }, "alert", /^full payloads are now kept/],
+      ["stop keeping them", { fullPayloads: false }, null, null],
+      ["fail open", { failOpen: true }, "alert", /fails open/],
+      ["fail closed", { failOpen: false }, null, null],
+      ["change the result size", { resultMaxBytes: 2048 }, null, null],
+    ];
+    for (const [name, input, severity, reason] of cases) {
+      await updateAuditSettings(tenant, input);
+      const event = await last();
+      expect(event.severity, name).toBe(severity);
+      if (reason) expect(event.reason, name).toMatch(reason);
+      else expect(event.reason, name).toBeNull();
+    }
+    // Several weakenings at once are all named.
+    await updateAuditSettings(tenant, { failOpen: true, fullPayloads: true, retentionDays: 7, redaction: { detectors: [], fieldRules: [] } });
+    expect((await last()).reason!.split("; ")).toHaveLength(5);
   });
 
   it("an update that changes nothing writes nothing", async () => {

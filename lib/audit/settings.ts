@@ -109,8 +109,8 @@ export async function getAuditSettings(ctx: TenantContext): Promise<AuditSetting
 
 /**
  * Changes how the tenant's audit log records. The change and its audit event
- * (`audit_settings.updated`, before and after) commit together; switching
- * the log to fail open is an alert. The gateway's snapshot of the tenant is
+ * (`audit_settings.updated`, before and after) commit together; a change
+ * that weakens the log (see weakenings) is an alert. The gateway's snapshot of the tenant is
  * invalidated in every process, so the next request is recorded the new way.
  * An update that changes nothing writes nothing.
  */
@@ -140,17 +140,37 @@ export async function updateAuditSettings(ctx: TenantContext, input: UpdateAudit
         auditRedaction: after.redaction,
       })
       .where(eq(tenants.id, ctx.tenant.id));
-    const nowFailsOpen = after.failOpen && !before.failOpen;
+    const alerts = weakenings(before, after);
     await recordAdminChange(tx, ctx, {
       action: "audit_settings.updated",
       target: { type: "settings", id: ctx.tenant.id, name: "audit log" },
       before,
       after,
-      alert: nowFailsOpen,
-      reason: nowFailsOpen ? "the audit log now fails open: agent requests are answered even when their audit event cannot be written" : null,
+      alert: alerts.length > 0,
+      reason: alerts.length > 0 ? alerts.join("; ") : null,
     });
     // The gateway's snapshot holds the recording settings.
     await publish(tx, { kind: "config", tenantId: ctx.tenant.id });
     return after;
   });
+}
+
+/**
+ * What a change does that an auditor must notice, in words: the log fails
+ * open, stores unredacted payloads, masks less, or keeps events for less
+ * time. Empty when it does none of these.
+ */
+export function weakenings(before: AuditSettings, after: AuditSettings): string[] {
+  const out: string[] = [];
+  if (after.failOpen && !before.failOpen) out.push("the audit log now fails open: agent requests are answered even when their audit event cannot be written");
+  if (after.fullPayloads && !before.fullPayloads) out.push("full payloads are now kept: unredacted arguments and results are stored (sealed) for auditors");
+  const detectorsOff = before.redaction.detectors.filter((d) => !after.redaction.detectors.includes(d));
+  if (detectorsOff.length > 0) out.push(`PII detection turned off: ${detectorsOff.join(", ")}`);
+  const paths = new Set(after.redaction.fieldRules.map((r) => r.path));
+  const rulesOff = before.redaction.fieldRules.filter((r) => !paths.has(r.path)).map((r) => r.path);
+  if (rulesOff.length > 0) out.push(`redaction field rules removed: ${rulesOff.join(", ")}`);
+  if (after.retentionDays !== null && (before.retentionDays === null || after.retentionDays < before.retentionDays)) {
+    out.push(`events are now kept ${after.retentionDays} days (before: ${before.retentionDays === null ? "kept forever" : `${before.retentionDays} days`})`);
+  }
+  return out;
 }

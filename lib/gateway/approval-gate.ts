@@ -1,6 +1,7 @@
 import { ErrorCode, type CallToolResult, type ElicitRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Approval } from "@/db/schema";
 import { type HeldCall, consumeApproval, findApproval, requestApproval } from "@/lib/approvals/requests";
+import { storedArguments } from "@/lib/audit/events";
 import { waitForDecision } from "@/lib/approvals/wait";
 import { canonicalHash } from "@/lib/canonical-json";
 import type { Decision } from "@/lib/policy/decide";
@@ -141,8 +142,9 @@ function heldCall(caller: Caller, entry: SnapshotTool, args: Record<string, unkn
     exposedName: entry.exposedName,
     toolHash: entry.hash,
     argumentsHash: canonicalHash(args),
-    // Reviewers, the approvals table and its audit events see the arguments redacted; the hash binds the originals.
-    arguments: caller.snapshot.audit.redactor.redact("args", args).value,
+    // Reviewers, the approvals table and its audit events see the arguments redacted (and huge ones cut, as an
+    // event stores them, so the redactor's work is bounded); the hash binds the originals.
+    arguments: storedArguments(args, caller.snapshot.audit).value,
     clientName: caller.clientName ?? caller.session?.clientName ?? null,
     clientVersion: caller.clientVersion ?? caller.session?.clientVersion ?? null,
   };

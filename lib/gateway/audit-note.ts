@@ -1,6 +1,6 @@
 import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import type { AuditDecision, AuditOutcome } from "@/db/schema";
-import { auditFailureText, noteFailedAuditWrite, recordAgentRequest } from "@/lib/audit/events";
+import { type AgentRequestEvent, auditFailureText, isInfrastructureFailure, noteFailedAuditWrite, recordAgentRequest, sqlState } from "@/lib/audit/events";
 import { agentError } from "@/lib/upstream/errors";
 import type { McpSession } from "./sessions";
 import type { SnapshotAgent, SnapshotKey, TenantSnapshot } from "./snapshot";
@@ -43,10 +43,12 @@ const RESULT_METHODS = new Set(["tools/call", "resources/read", "prompts/get"]);
  * Runs one agent request and writes its audit event before the answer
  * leaves: an error thrown by `fn` is recorded and then rethrown.
  *
- * If the event cannot be written the agent does not get the answer, but an
- * error (fail closed), unless the tenant chose to fail open: then the answer
- * goes out, the failure is logged (never the payload), and an alert event is
- * written once the tenant's log takes writes again.
+ * If the database refuses what the event holds, it is written again without
+ * its payloads, as an alert (see writeEvent). If it still cannot be written
+ * the agent does not get the answer, but an error (fail closed), unless the
+ * tenant chose to fail open: then the answer goes out, the failure is logged
+ * (never the payload), and an alert event is written once the tenant's log
+ * takes writes again.
  */
 export async function audited<T>(caller: Caller, method: string, jsonrpcId: string | number | null, fn: (note: AuditNote) => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -60,43 +62,68 @@ export async function audited<T>(caller: Caller, method: string, jsonrpcId: stri
   }
   const isToolError = !failure && (result as { isError?: boolean } | undefined)?.isError === true;
   const tenant = caller.snapshot.tenant;
-  try {
-    await recordAgentRequest({
-      tenantId: tenant.id,
-      agentId: caller.agent.id,
-      agentName: caller.agent.name,
-      keyPrefix: caller.key.displayPrefix,
-      sessionId: caller.session?.id ?? null,
-      method,
-      server: note.server,
-      tool: note.tool,
-      arguments: note.arguments,
-      result: !failure && RESULT_METHODS.has(method) ? result : undefined,
-      decision: note.decision,
-      outcome: note.outcome ?? (failure || isToolError ? "error" : "ok"),
-      error: note.error ?? (failure ? errorText(failure) : isToolError ? "the tool reported an error" : null),
-      upstreamMs: note.upstreamMs,
-      totalMs: performance.now() - started,
-      clientName: caller.clientName ?? caller.session?.clientName,
-      clientVersion: caller.clientVersion ?? caller.session?.clientVersion,
-      jsonrpcId,
-      rule: note.rule,
-      reason: note.reason,
-      approvalId: note.approvalId,
-      sourceIp: caller.source,
-      recording: caller.snapshot.audit,
-    });
-  } catch (e) {
-    const why = auditFailureText(e);
+  const event: AgentRequestEvent = {
+    tenantId: tenant.id,
+    agentId: caller.agent.id,
+    agentName: caller.agent.name,
+    keyPrefix: caller.key.displayPrefix,
+    sessionId: caller.session?.id ?? null,
+    method,
+    server: note.server,
+    tool: note.tool,
+    arguments: note.arguments,
+    result: !failure && RESULT_METHODS.has(method) ? result : undefined,
+    decision: note.decision,
+    outcome: note.outcome ?? (failure || isToolError ? "error" : "ok"),
+    error: note.error ?? (failure ? errorText(failure) : isToolError ? "the tool reported an error" : null),
+    upstreamMs: note.upstreamMs,
+    totalMs: performance.now() - started,
+    clientName: caller.clientName ?? caller.session?.clientName,
+    clientVersion: caller.clientVersion ?? caller.session?.clientVersion,
+    jsonrpcId,
+    rule: note.rule,
+    reason: note.reason,
+    approvalId: note.approvalId,
+    sourceIp: caller.source,
+    recording: caller.snapshot.audit,
+  };
+  const unwritten = await writeEvent(event, `a ${method} request of tenant ${tenant.slug}`);
+  if (unwritten) {
     const failOpen = caller.snapshot.audit.failOpen;
-    console.error(`[audit] the audit event of a ${method} request of tenant ${tenant.slug} could not be written (${why}); ${failOpen ? "answered anyway: the tenant's log fails open" : "the request was refused"}`);
+    console.error(`[audit] the audit event of a ${method} request of tenant ${tenant.slug} could not be written (${unwritten}); ${failOpen ? "answered anyway: the tenant's log fails open" : "the request was refused"}`);
     if (!failOpen) {
       throw agentError(ErrorCode.InternalError, "Gatehouse could not write this request to the audit log, so its answer is withheld (a tool may have run). Try again shortly.");
     }
-    noteFailedAuditWrite(tenant.id, why);
+    noteFailedAuditWrite(tenant.id, unwritten);
   }
   if (failure) throw failure;
   return result as T;
+}
+
+/**
+ * Writes a request's event; undefined when written, else what may be said of
+ * the failure. A failure that is not the database's own state (a data error:
+ * what was sent could not be stored) is retried once without the payloads,
+ * as an alert: otherwise an agent could pick which calls go unrecorded, or
+ * fail, by what it sends. Only when the database itself is unreachable or
+ * refusing, or the retry fails too, does the tenant's fail-open setting
+ * decide.
+ */
+async function writeEvent(event: AgentRequestEvent, what: string): Promise<string | undefined> {
+  try {
+    await recordAgentRequest(event);
+    return undefined;
+  } catch (e) {
+    const why = auditFailureText(e);
+    if (isInfrastructureFailure(e)) return why;
+    try {
+      await recordAgentRequest(event, { unrecordable: sqlState(e) ?? "error" });
+      console.error(`[audit] the audit event of ${what} could not be written (${why}); recorded without its arguments and result, as an alert`);
+      return undefined;
+    } catch (again) {
+      return auditFailureText(again);
+    }
+  }
 }
 
 function errorText(e: unknown): string {

@@ -35,14 +35,26 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** Every table of the database whose rows, as text, hold `needle` (read as the superuser, past row-level security). */
+/** When this file began: every audit event it causes is written after it. */
+const FILE_STARTED = new Date(Date.now() - 60_000);
+
+/**
+ * Every table of the database whose rows, as text, hold `needle` (read as the
+ * superuser, past row-level security). Audit events are looked at from when
+ * this file began: other files share the database and may have seeded a
+ * million events, whose rows would each be turned into text for nothing.
+ */
 async function tablesHolding(needle: string): Promise<string[]> {
   const tables = await superuserQuery<{ table_name: string }>(
     "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'",
   );
   const holding: string[] = [];
   for (const { table_name } of tables) {
-    const [row] = await superuserQuery<{ n: string }>(`select count(*) as n from "${table_name}" t where t::text like $1`, [`%${needle}%`]);
+    const recent = table_name === "audit_events" ? "t.occurred_at >= $2 and" : "";
+    const [row] = await superuserQuery<{ n: string }>(
+      `select count(*) as n from "${table_name}" t where ${recent} t::text like $1`,
+      table_name === "audit_events" ? [`%${needle}%`, FILE_STARTED] : [`%${needle}%`],
+    );
     if (Number(row!.n) > 0) holding.push(table_name);
   }
   return holding;
@@ -72,19 +84,19 @@ describe("a canary secret in arguments and result", () => {
   });
 
   it("reaches the upstream and comes back to the agent intact, and is in no table and no log line", async () => {
-    const args = { message: `charge with ${STRIPE_CANARY}`, session: JWT_CANARY, contact: "ada@example.com" };
+    const args = { message: `charge with ${STRIPE_CANARY}`, context: JWT_CANARY, contact: "ada@example.com" };
     const result = await client.callTool({ name: "fixture__echo", arguments: args });
     expect(textOf(result)).toBe(JSON.stringify(args));
     expect(fixture.record.calls.at(-1)?.arguments).toEqual(args);
 
     const [event] = (await toolCallEvents(gw.ctx.tenant.id)).slice(-1);
-    expect(event!.arguments).toEqual({ message: "charge with [REDACTED:secret:stripe_key]", session: "[REDACTED:secret:jwt]", contact: "[REDACTED:pii:email]" });
+    expect(event!.arguments).toEqual({ message: "charge with [REDACTED:secret:stripe_key]", context: "[REDACTED:secret:jwt]", contact: "[REDACTED:pii:email]" });
     expect(event!.result).toEqual({
-      content: [{ type: "text", text: JSON.stringify({ message: "charge with [REDACTED:secret:stripe_key]", session: "[REDACTED:secret:jwt]", contact: "[REDACTED:pii:email]" }) }],
+      content: [{ type: "text", text: JSON.stringify({ message: "charge with [REDACTED:secret:stripe_key]", context: "[REDACTED:secret:jwt]", contact: "[REDACTED:pii:email]" }) }],
     });
     expect(event!.redactions).toEqual([
       { path: "args.message", reason: "secret:stripe_key" },
-      { path: "args.session", reason: "secret:jwt" },
+      { path: "args.context", reason: "secret:jwt" },
       { path: "args.contact", reason: "pii:email" },
       { path: "result.content[0].text", reason: "secret:stripe_key" },
       { path: "result.content[0].text", reason: "secret:jwt" },
@@ -102,6 +114,17 @@ describe("a canary secret in arguments and result", () => {
     expect(event).toMatchObject({ decision: "denied", tool: "fixture__x_[REDACTED:secret:stripe_key]" });
     await client.readResource({ uri: `postgres://app:${STRIPE_CANARY}@db.internal/orders` }).catch(() => undefined);
     await expectNowhere();
+  });
+
+  it("an agent's huge tool name is cut before it is redacted: the call is refused quickly and the event keeps 1000 characters", async () => {
+    const name = "eyJ_".repeat(25_000);
+    const started = performance.now();
+    const failure = await client.callTool({ name, arguments: {} }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(McpError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const [event] = (await toolCallEvents(gw.ctx.tenant.id)).slice(-1);
+    expect(event).toMatchObject({ decision: "denied", tool: name.slice(0, 1000) });
+    expect(event!.error!.length).toBeLessThanOrEqual(2000);
   });
 
   it("a huge result (5 MB) reaches the agent whole and is stored cut to the limit, with its true size and hash", async () => {
@@ -247,5 +270,101 @@ describe("when the audit write fails", () => {
     await client.callTool({ name: "fixture__add", arguments: { a: 3, b: 2 } });
     expect((await auditOf(gw.ctx.tenant.id)).filter((e) => e.action === "audit.write_failed")).toHaveLength(1);
     await expectNowhere();
+  });
+});
+
+describe("when the database refuses what an event holds (a data error)", () => {
+  let fixture: FixtureHttp;
+  let gw: GatewayTenant;
+  let client: Client;
+  const trigger = `test_refuse_payload_${uniqueSuffix()}`;
+  /** Only events whose payloads hold this are refused: the agent chooses it, as an attacker would. */
+  const POISON = `poison-${uniqueSuffix()}`;
+
+  /** A real database condition: a trigger that raises `sqlstate` for this tenant's events whose arguments or result hold POISON. */
+  async function refusePoisonedEvents(sqlstate: string): Promise<void> {
+    await superuserQuery(
+      `create function ${trigger}() returns trigger language plpgsql as $$ begin
+         if coalesce(new.arguments::text, '') like '%${POISON}%' or coalesce(new.result::text, '') like '%${POISON}%' then
+           raise exception 'the test refuses this payload' using errcode = '${sqlstate}';
+         end if;
+         return new;
+       end $$`,
+    );
+    await superuserQuery(`create trigger ${trigger} before insert on audit_events for each row when (new.tenant_id = '${gw.ctx.tenant.id}') execute function ${trigger}()`);
+  }
+  async function allowEvents(): Promise<void> {
+    await superuserQuery(`drop trigger if exists ${trigger} on audit_events`);
+    await superuserQuery(`drop function if exists ${trigger}()`);
+  }
+  const requestEvents = async () => (await auditOf(gw.ctx.tenant.id)).filter((e) => e.action === "mcp.request");
+
+  beforeAll(async () => {
+    fixture = await startFixtureHttp();
+    gw = await createGatewayTenant({ server: { transport: "streamable_http", url: fixture.url }, rules: [{ server: "fixture", pattern: "*", effect: "allow" }] });
+    client = await connectAgent(gw.slug, gw.key);
+  });
+  afterEach(allowEvents);
+  afterAll(async () => {
+    await allowEvents();
+    await client?.close();
+    await fixture?.close();
+  });
+
+  it.each([
+    ["a fail-closed", false, "22023"],
+    ["a fail-open", true, "23514"],
+  ])("%s tenant answers and records the call without its payloads, as an alert (class 22 and 23)", async (_name, failOpen, sqlstate) => {
+    await updateAuditSettings(gw.ctx, { failOpen });
+    await refusePoisonedEvents(sqlstate);
+    const args = { message: `${POISON} ${STRIPE_CANARY}` };
+    const answered = await client.callTool({ name: "fixture__echo", arguments: args });
+    expect(textOf(answered)).toBe(JSON.stringify(args));
+
+    const [event] = (await requestEvents()).slice(-1);
+    expect(event).toMatchObject({
+      method: "tools/call",
+      server: "fixture",
+      tool: "echo",
+      decision: "allowed",
+      outcome: "ok",
+      severity: "alert",
+      arguments: { _unrecordable: sqlstate },
+      result: { _unrecordable: sqlstate },
+      redactions: null,
+      sealedPayload: null,
+      agentId: gw.agentId,
+    });
+    expect(logged.join("\n")).toMatch(new RegExp(`could not be written \\(database error ${sqlstate}: the test refuses this payload\\); recorded without its arguments and result, as an alert`));
+    // Recorded, so nothing is pending for a fail-open tenant's write_failed alert.
+    await allowEvents();
+    await client.callTool({ name: "fixture__add", arguments: { a: 1, b: 1 } });
+    expect((await auditOf(gw.ctx.tenant.id)).filter((e) => e.action === "audit.write_failed")).toHaveLength(0);
+    expect(await tablesHolding(POISON)).toEqual([]);
+    await expectNowhere();
+  });
+
+  it("an unpoisoned call is recorded whole meanwhile", async () => {
+    await updateAuditSettings(gw.ctx, { failOpen: false });
+    await refusePoisonedEvents("22023");
+    await client.callTool({ name: "fixture__echo", arguments: { message: "plain" } });
+    const [event] = (await requestEvents()).slice(-1);
+    expect(event).toMatchObject({ severity: null, arguments: { message: "plain" }, result: { content: [{ type: "text", text: '{"message":"plain"}' }] } });
+  });
+
+  it("a failure of the database itself (class 53, 08, 57) is not retried: the tenant's setting decides at once", async () => {
+    await updateAuditSettings(gw.ctx, { failOpen: false });
+    for (const sqlstate of ["53100", "08006", "57014"]) {
+      await refusePoisonedEvents(sqlstate);
+      const before = (await requestEvents()).length;
+      const failure = await client.callTool({ name: "fixture__echo", arguments: { message: POISON } }).catch((e: unknown) => e);
+      expect(failure, sqlstate).toBeInstanceOf(McpError);
+      expect((failure as McpError).message).toMatch(/could not write this request to the audit log/);
+      expect((await requestEvents()).length, sqlstate).toBe(before);
+      expect(logged.join("\n")).toMatch(new RegExp(`could not be written \\(database error ${sqlstate}: the test refuses this payload\\); the request was refused`));
+      expect(logged.join("\n")).not.toMatch(/recorded without its arguments/);
+      await allowEvents();
+      logged.length = 0;
+    }
   });
 });
