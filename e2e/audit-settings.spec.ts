@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, expectJson, seedMember, seedTenant, test } from "./fixtures";
+import { expect, expectJson, seedMember, seedTenant, signInInBrowser, test } from "./fixtures";
 
 // How a tenant's audit log records is configured in Settings → Audit log by
 // owners and admins: bad input is refused next to its field and changes
@@ -15,13 +15,6 @@ type AuditSettings = {
 };
 type AuditEvent = { id: string; action: string; actorName: string | null; before: unknown; after: unknown; severity: string | null };
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).not.toHaveURL(/\/sign-in/);
-}
 
 const auditSection = (page: Page) => page.getByRole("region", { name: "Audit log" });
 
@@ -34,7 +27,7 @@ test("an admin sets field rules and retention in Settings; bad input changes not
   const initial = await read();
   expect(initial).toMatchObject({ failOpen: false, retentionDays: null, redaction: { fieldRules: [] } });
 
-  await signIn(page, admin.email, admin.password);
+  await signInInBrowser(page, admin.email, admin.password);
   await page.goto(`/${tenant.slug}/settings`);
   const section = auditSection(page);
   const save = section.getByRole("button", { name: "Save audit settings" });
@@ -68,7 +61,7 @@ test("an admin sets field rules and retention in Settings; bad input changes not
 
   // An auditor reads the settings and finds nothing to change them with.
   await page.context().clearCookies();
-  await signIn(page, auditor.email, auditor.password);
+  await signInInBrowser(page, auditor.email, auditor.password);
   await page.goto(`/${tenant.slug}/settings`);
   await expect(auditSection(page)).toContainText("args.customer.ssn");
   await expect(auditSection(page).getByRole("button", { name: "Save audit settings" })).toHaveCount(0);

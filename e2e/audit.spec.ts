@@ -7,7 +7,7 @@ import type { Page } from "@playwright/test";
 import pg from "pg";
 import { seedAuditEvents } from "../test/audit-bulk";
 import { startFixtureHttp, type FixtureHttp } from "../test/fixtures/upstream/server";
-import { expect, expectJson, seedMember, seedTenant, test } from "./fixtures";
+import { expect, expectJson, seedMember, seedTenant, signInInBrowser, test } from "./fixtures";
 import { serverDatabaseUrl } from "./support/server-database";
 
 // Issue 5's acceptance criterion: an auditor finds a specific call among a
@@ -54,14 +54,6 @@ function stopwatch() {
   };
 }
 
-/** The sign-in form, as a person fills it. */
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).not.toHaveURL(/\/sign-in/);
-}
 
 const integrity = (page: Page) => page.getByRole("region", { name: "Integrity" });
 
@@ -170,7 +162,7 @@ test.describe("audit log at scale", () => {
       expect(total, "the search runs over a million events of this tenant").toBeGreaterThan(SEEDED);
       const [{ n: withNeedle }] = (await query("select count(*)::int as n from audit_events where tenant_id = $1 and search @@ websearch_to_tsquery('simple', $2)", [tenant.id, needle])) as [{ n: number }];
 
-      await signIn(page, auditor.email, auditor.password);
+      await signInInBrowser(page, auditor.email, auditor.password);
       await page.goto(`/${slug}`);
       await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Audit", exact: true }).click();
       await expect(page).toHaveURL(new RegExp(`/${slug}/audit$`));

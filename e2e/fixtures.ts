@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { test as base, expect, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type APIResponse, type Page } from "@playwright/test";
 
 /**
  * The first owner and tenant. e2e/first-run.spec.ts creates them through the
@@ -25,6 +25,15 @@ export function randomSlug(prefix = "t"): string {
 
 export function randomEmail(prefix = "user"): string {
   return `${prefix}-${randomBytes(5).toString("hex")}@example.test`;
+}
+
+/** Signs in through the sign-in form, as a person does. */
+export async function signInInBrowser(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
 export type SignInOutcome = { ok: true } | { ok: false; code: string };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { AuditDecision, AuditOutcome, AuditRedaction } from "@/db/schema";
-import { chainHash, contentHashOf, genesisHash, type AuditRecord } from "@/lib/audit/chain";
+import { auditRecord, chainHash, contentHashOf, genesisHash, type AuditRecord } from "@/lib/audit/chain";
 import { connectAsSuperuser, superuserQuery } from "./superuser";
 
 // Many realistic audit events, fast, with a valid hash chain: for search and
@@ -385,48 +385,7 @@ class EventGenerator {
   }
 
   private base(at: Date): AuditRecord {
-    return {
-      id: randomId("evt"),
-      tenantId: this.tenantId,
-      occurredAt: at,
-      action: "mcp.request",
-      agentId: null,
-      agentName: null,
-      keyPrefix: null,
-      sessionId: null,
-      method: null,
-      server: null,
-      tool: null,
-      arguments: null,
-      decision: "none",
-      outcome: "ok",
-      error: null,
-      upstreamMs: null,
-      totalMs: 0,
-      clientName: null,
-      clientVersion: null,
-      jsonrpcId: null,
-      rule: null,
-      reason: null,
-      approvalId: null,
-      actorId: null,
-      actorName: null,
-      comment: null,
-      severity: null,
-      actorKind: null,
-      sourceIp: null,
-      targetType: null,
-      targetId: null,
-      targetName: null,
-      before: null,
-      after: null,
-      result: null,
-      resultBytes: null,
-      resultHash: null,
-      resultTruncated: null,
-      redactions: null,
-      sealedPayload: null,
-    };
+    return auditRecord({ id: randomId("evt"), tenantId: this.tenantId, occurredAt: at, action: "mcp.request", decision: "none", outcome: "ok", totalMs: 0 });
   }
 
   private agentRequest(at: Date): AuditRecord {

@@ -11,7 +11,6 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { sql } from "drizzle-orm";
 import { getDatabase } from "@/db/client";
-import { appendAuditEvent, auditRecord } from "@/lib/audit/chain";
 import { recordAgentRequest } from "@/lib/audit/events";
 import { forward, type AgentChannel, type Extra } from "@/lib/gateway/forward";
 import { getSnapshot } from "@/lib/gateway/snapshot";
@@ -176,39 +175,7 @@ export async function runBreakdown(input: BreakdownInput): Promise<BreakdownRow[
     ),
   });
 
-  // The audit write on its own: the one statement every agent request waits for (its chain place is taken by a trigger).
   const { db } = await getDatabase();
-  const tenantId = snapshot.tenant.id;
-  add({
-    name: "step: audit append",
-    what: "one event appended to the tenant's hash chain (one INSERT that sets its RLS scope; the trigger takes the next place from the chain's head), durable",
-    stats: await timeLoop(
-      () =>
-        appendAuditEvent(
-          db,
-          auditRecord({
-            tenantId,
-            action: "mcp.request",
-            agentId: agent.id,
-            agentName: agent.name,
-            keyPrefix: "gth_agt_bench",
-            method: "tools/call",
-            server: server.name,
-            tool: "echo",
-            arguments: { message: "hello" },
-            decision: "allowed",
-            outcome: "ok",
-            upstreamMs: 1,
-            totalMs: 1,
-            clientName: "gatehouse-bench",
-            clientVersion: "1.0.0",
-            jsonrpcId: "1",
-          }),
-        ),
-      stepWarmup,
-      input.durationMs,
-    ),
-  });
   add({
     name: "step: one pooled Postgres query (select 1)",
     what: "for scale: one round trip to Postgres",

@@ -50,7 +50,14 @@ CREATE TRIGGER audit_events_chain BEFORE INSERT ON audit_events FOR EACH ROW EXE
 -- The app no longer moves a chain's head itself: only inserting an event does.
 REVOKE EXECUTE ON FUNCTION gatehouse_audit_append(text, text) FROM gatehouse_app;
 --> statement-breakpoint
--- Retention, as in 0008, now recording what it deleted in audit_prunes.
+-- Retention: deletes the tenant-in-scope's audit events up to and including
+-- place p_through_seq, but only where a checkpoint stands at exactly that
+-- place and hash (so the chain that remains starts from a signed point and
+-- stays verifiable), the tenant has a retention period, and that event is
+-- older than it; and records what it deleted in audit_prunes, which
+-- verification requires of a chain whose start is gone. Events from before
+-- the chain existed go by age alone. The app's role still cannot DELETE
+-- audit rows itself.
 CREATE OR REPLACE FUNCTION gatehouse_audit_prune(p_tenant text, p_through_seq bigint) RETURNS bigint
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public AS $$
 DECLARE
@@ -83,3 +90,7 @@ BEGIN
   RETURN v_deleted;
 END
 $$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION gatehouse_audit_prune(text, bigint) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION gatehouse_audit_prune(text, bigint) TO gatehouse_app;
