@@ -2,7 +2,7 @@ import type { AuditActorKind } from "@/db/schema";
 import type { Tx } from "@/lib/db";
 import type { Actor, TenantContext } from "@/lib/tenancy/context";
 import { appendAuditEvent, auditRecord } from "./chain";
-import { redactSecrets } from "./redact";
+import { redactSecrets, secretFieldKind } from "./redact";
 
 /** What an administrative change touched: `server`, `role`, `rule`, `agent`, `key`, `member`, `invitation`, `token`, `webhook`, `settings`, … */
 export type AuditTarget = { type: string; id: string; name?: string | null };
@@ -64,17 +64,21 @@ export function actorFields(actor: Actor): { actorKind: AuditActorKind; actorId:
 export const OMITTED = "[omitted]";
 
 /**
- * Field names that hold secrets or what derives from them (hashes, sealed
- * values), and header and environment maps, which often carry them: their
- * values never reach the audit log, only that they were set. `env` counts
- * only as a map: as a plain value it is a label (`env: "prod"`).
+ * Field names whose values never reach the audit log, only that they were
+ * set: those the redactor masks in payloads (see secretFieldKind), and what
+ * configuration adds to them: what derives from a secret (hashes, sealed
+ * values), credentials, and header and environment maps, which often carry
+ * secrets. `env` counts only as a map: as a plain value it is a label
+ * (`env: "prod"`).
  */
 export function isSecretField(key: string, value?: unknown): boolean {
+  const kind = secretFieldKind(key);
+  if (kind === "any" || (kind === "text" && (value === undefined || typeof value === "string"))) return true;
   const n = key.toLowerCase().replace(/[-_ ]/g, "");
   return (
-    ["secret", "password", "passwd", "token", "apikey", "hash", "privatekey", "credentials"].some((end) => n.endsWith(end)) ||
+    n.endsWith("hash") ||
     n.startsWith("sealed") ||
-    ["authorization", "headers", "environment", "cookie"].includes(n) ||
+    ["authorization", "credentials", "headers", "environment", "cookie"].includes(n) ||
     (n === "env" && (value === undefined || (typeof value === "object" && value !== null)))
   );
 }
@@ -91,7 +95,8 @@ export function withoutSecrets(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "string") return redactSecrets(value);
   if (value === null || typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
+  // No prototype: a member named "__proto__" stays a member.
+  const out: Record<string, unknown> = Object.create(null);
   for (const [key, v] of Object.entries(value)) {
     if (v === undefined) continue;
     out[key] = isSecretField(key, v) && v !== null ? OMITTED : withoutSecrets(v);
